@@ -1,0 +1,120 @@
+package derive
+
+import (
+	"bytes"
+	"slices"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+)
+
+// Stats counts what the engine saw and what it could not use.
+type Stats struct {
+	// Spans is the number of spans accepted.
+	Spans int64
+	// DuplicateSpans is the number of spans seen twice (same trace, span id, kind and start), counted once.
+	DuplicateSpans int64
+	// MalformedSpans is the number of spans dropped for an empty trace or span id.
+	MalformedSpans int64
+	// MalformedAttributes is the number of override attributes of a type the engine cannot read.
+	MalformedAttributes int64
+}
+
+type traceState struct {
+	spans []spanRec
+	exc   []excRec
+}
+
+// Engine collects spans of any number of traces, in batches and in any order, and resolves each trace into
+// sessions and error events. An Engine is not safe for concurrent use.
+type Engine struct {
+	cfg       Config
+	resources []*Resource
+	resIndex  map[string]int32
+	traces    map[pcommon.TraceID]*traceState
+	stats     Stats
+}
+
+// New returns an engine that applies the rules chosen by cfg.
+func New(cfg Config) *Engine {
+	return &Engine{
+		cfg:      cfg,
+		resIndex: make(map[string]int32),
+		traces:   make(map[pcommon.TraceID]*traceState),
+	}
+}
+
+// Add keeps what the rules need of every span in td. td is not retained.
+func (e *Engine) Add(td ptrace.Traces) {
+	rss := td.ResourceSpans()
+	for i := range rss.Len() {
+		rs := rss.At(i)
+		res := e.intern(rs.Resource())
+		sss := rs.ScopeSpans()
+		for j := range sss.Len() {
+			spans := sss.At(j).Spans()
+			for k := range spans.Len() {
+				e.addSpan(spans.At(k), res)
+			}
+		}
+	}
+}
+
+func (e *Engine) addSpan(sp ptrace.Span, res int32) {
+	tid := sp.TraceID()
+	if tid.IsEmpty() || sp.SpanID().IsEmpty() {
+		e.stats.MalformedSpans++
+		return
+	}
+	ts, ok := e.traces[tid]
+	if !ok {
+		ts = &traceState{}
+		e.traces[tid] = ts
+	}
+	var rec spanRec
+	rec, ts.exc = record(sp, res, int32(len(ts.spans)), ts.exc, &e.cfg, &e.stats)
+	ts.spans = append(ts.spans, rec)
+	e.stats.Spans++
+}
+
+func (e *Engine) intern(r pcommon.Resource) int32 {
+	res := newResource(r.Attributes())
+	key := res.key()
+	if i, ok := e.resIndex[key]; ok {
+		return i
+	}
+	i := int32(len(e.resources))
+	e.resources = append(e.resources, &res)
+	e.resIndex[key] = i
+	return i
+}
+
+// Pending returns the number of traces held, not yet resolved.
+func (e *Engine) Pending() int { return len(e.traces) }
+
+// Stats returns what the engine has counted so far.
+func (e *Engine) Stats() Stats { return e.stats }
+
+// Resolve resolves the trace id with the spans seen so far and forgets them; it reports false when no span
+// of that trace is held.
+func (e *Engine) Resolve(id pcommon.TraceID) (Trace, bool) {
+	ts, ok := e.traces[id]
+	if !ok {
+		return Trace{}, false
+	}
+	delete(e.traces, id)
+	return e.resolve(id, ts), true
+}
+
+// ResolveAll resolves every trace held, in trace id order, calls fn with each and forgets them.
+func (e *Engine) ResolveAll(fn func(Trace)) {
+	ids := make([]pcommon.TraceID, 0, len(e.traces))
+	for id := range e.traces {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b pcommon.TraceID) int { return bytes.Compare(a[:], b[:]) })
+	for _, id := range ids {
+		t, _ := e.Resolve(id)
+		fn(t)
+	}
+}

@@ -1,0 +1,168 @@
+package derive
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.uber.org/goleak"
+
+	"github.com/otelsessions/otelsessions/session"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// TestNestedServerSpansShareOneSession is the router-middleware case from public bug reports: an outer and an
+// inner SERVER span of the same service in one request make one session, and every span carries its id.
+func TestNestedServerSpansShareOneSession(t *testing.T) {
+	e := New(Config{})
+	e.Add(build(
+		sp{svc: "api", id: "01", parent: "99", kind: server},
+		sp{svc: "api", id: "02", parent: "01", kind: server},
+		sp{svc: "api", id: "03", parent: "02", kind: client},
+		sp{svc: "api", id: "04", parent: "01", kind: internal},
+	))
+	tr, ok := e.Resolve(traceID("t1"))
+	require.True(t, ok)
+	require.Len(t, tr.Sessions, 1)
+	assert.Equal(t, SessionID(traceID("t1"), spanID("01")), tr.Sessions[0].ID)
+	for _, id := range []string{"01", "02", "03", "04"} {
+		assert.Equal(t, 0, tr.SpanSessions[spanID(id)], "span %s", id)
+	}
+	assert.Len(t, tr.SpanSessions, 4)
+}
+
+// TestLateChildJoinsItsSession is the case of a child span that ends after its entry span and arrives in a
+// later batch with an exception: it joins the request's session, which is counted once.
+func TestLateChildJoinsItsSession(t *testing.T) {
+	r, _ := deriveAll(Config{},
+		build(sp{svc: "api", id: "01", kind: server}),
+		build(sp{svc: "api", id: "02", parent: "01", kind: internal, at: 2 * time.Second,
+			exc: []map[string]any{exc("exception.escaped", true)}}),
+	)
+	assert.Equal(t, session.Counts{Started: 1, Unhandled: 1, UnhandledEvents: 1}, r.Summary.Total())
+	assert.Equal(t, int64(1), r.Traces)
+	assert.Equal(t, int64(2), r.Spans)
+}
+
+// TestOrderAndBatchingDoNotMatter splits a trace set into random batches in random orders, children often
+// before their entry spans, and expects the same figures every time.
+func TestOrderAndBatchingDoNotMatter(t *testing.T) {
+	spans := []sp{
+		{svc: "gw", id: "01", kind: server},
+		{svc: "gw", id: "02", parent: "01", kind: client},
+		{svc: "api", id: "03", parent: "02", kind: server, err: true},
+		{svc: "api", id: "04", parent: "03", kind: server},
+		{svc: "api", id: "05", parent: "04", kind: internal, exc: []map[string]any{exc()}},
+		{svc: "gw", id: "06", parent: "01", kind: client},
+		{svc: "db", id: "06", parent: "01", kind: server, at: time.Minute},
+		{svc: "db", id: "07", parent: "06", kind: internal, err: true},
+		{svc: "q", trace: "t2", id: "01", kind: consumer, exc: []map[string]any{exc()}},
+	}
+	want, _ := deriveAll(Config{}, build(spans...))
+	require.Equal(t, session.Counts{Started: 3, Unhandled: 1, Handled: 1, UnhandledEvents: 1, HandledEvents: 2},
+		want.Summary.Total(), "3 entries: gw root, api under a gw CLIENT, db shared half; api's entry is in "+
+			"error with no exception (1 unhandled) and its nested child has a handled exception; db's child "+
+			"error is handled; the consumer's exception is outside")
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 200 {
+		perm := rng.Perm(len(spans))
+		var batches []ptrace.Traces
+		for i := 0; i < len(perm); {
+			n := 1 + rng.IntN(3)
+			var b []sp
+			for ; n > 0 && i < len(perm); n, i = n-1, i+1 {
+				b = append(b, spans[perm[i]])
+			}
+			batches = append(batches, build(b...))
+		}
+		got, _ := deriveAll(Config{}, batches...)
+		require.Equal(t, want.Summary.Buckets(), got.Summary.Buckets(), "order %v", perm)
+		require.Equal(t, int64(1), got.OutsideErrors)
+	}
+}
+
+func TestDuplicateSpansCountOnce(t *testing.T) {
+	b := build(
+		sp{svc: "api", id: "01", kind: server, err: true},
+		sp{svc: "api", id: "02", parent: "01", kind: internal, exc: []map[string]any{exc()}},
+	)
+	r, st := deriveAll(Config{}, b, b)
+	assert.Equal(t, session.Counts{Started: 1, Unhandled: 1, UnhandledEvents: 1, HandledEvents: 1}, r.Summary.Total())
+	assert.Equal(t, int64(2), st.DuplicateSpans)
+	assert.Equal(t, int64(2), st.Spans)
+	assert.Equal(t, int64(2), r.Spans)
+}
+
+func TestMalformedSpanIsCountedAndTheRestKept(t *testing.T) {
+	td := build(sp{svc: "api", id: "01", kind: server}, sp{svc: "api", id: "02", kind: server})
+	spans := td.ResourceSpans().At(0).ScopeSpans().At(0).Spans()
+	spans.At(1).SetTraceID(pcommon.NewTraceIDEmpty())
+	bad := spans.AppendEmpty()
+	bad.SetTraceID(traceID("t1"))
+	bad.SetKind(ptrace.SpanKindServer)
+	r, st := deriveAll(Config{}, td)
+	assert.Equal(t, int64(2), st.MalformedSpans)
+	assert.Equal(t, session.Counts{Started: 1}, r.Summary.Total())
+}
+
+func TestSessionMinuteAndRelease(t *testing.T) {
+	td := build(sp{svc: "api", id: "01", kind: server, at: 54*time.Second + 900*time.Millisecond})
+	td.ResourceSpans().At(0).Resource().Attributes().PutStr("deployment.environment", "staging")
+	td.ResourceSpans().At(0).Resource().Attributes().PutInt("service.version", 3)
+	r, _ := deriveAll(Config{}, td)
+	buckets := r.Summary.Buckets()
+	require.Len(t, buckets, 1)
+	assert.Equal(t, "2026-12-03T15:04:00Z", buckets[0].Minute.Format(time.RFC3339))
+	assert.Equal(t, session.Release{Service: "api", Version: "3", ReleaseStage: "staging"}, buckets[0].Release)
+}
+
+func TestNewerDeploymentAttributeWins(t *testing.T) {
+	td := build(sp{svc: "api", id: "01", kind: server})
+	attrs := td.ResourceSpans().At(0).Resource().Attributes()
+	attrs.PutStr("deployment.environment", "old")
+	attrs.PutStr("deployment.environment.name", "production")
+	attrs.PutStr("host.name", "web-1")
+	attrs.PutStr("os.type", "linux")
+	attrs.PutStr("process.runtime.name", "go")
+	attrs.PutStr("process.runtime.version", "go1.26.8")
+	e := New(Config{})
+	e.Add(td)
+	tr, _ := e.Resolve(traceID("t1"))
+	require.Len(t, tr.Sessions, 1)
+	res := tr.Sessions[0].Resource
+	assert.Equal(t, "production", res.App.ReleaseStage)
+	assert.Equal(t, session.Device{Hostname: "web-1", OSName: "linux", RuntimeVersions: map[string]string{
+		"go": "go1.26.8",
+	}}, res.Device)
+}
+
+func TestSessionIDIsAPureFunctionOfTraceAndEntrySpan(t *testing.T) {
+	tid := pcommon.TraceID{0x5b, 0x8e, 0xff, 0xf7, 0x98, 0x03, 0x81, 0x03, 0xd2, 0x69, 0xb6, 0x33, 0x81, 0x3f, 0xc6, 0x0c}
+	sid := pcommon.SpanID{0xee, 0xe1, 0x9b, 0x7e, 0xc3, 0xc1, 0xb1, 0x74}
+	id := SessionID(tid, sid)
+	assert.Equal(t, id, SessionID(tid, sid))
+	assert.Equal(t, uuid.Version(5), id.Version())
+	assert.Equal(t, uuid.RFC4122, id.Variant())
+	assert.NotEqual(t, id, SessionID(tid, pcommon.SpanID{1}))
+	assert.NotEqual(t, id, SessionID(pcommon.TraceID{1}, sid))
+	// The same bytes hashed independently with the documented namespace give the same UUID.
+	ns := uuid.MustParse("6f74656c-7365-5373-696f-6e7300000000")
+	assert.Equal(t, uuid.NewSHA1(ns, append(tid[:], sid[:]...)), id)
+}
+
+func TestResolveForgetsTheTrace(t *testing.T) {
+	e := New(Config{})
+	e.Add(build(sp{svc: "api", id: "01", kind: server}))
+	assert.Equal(t, 1, e.Pending())
+	_, ok := e.Resolve(traceID("t1"))
+	assert.True(t, ok)
+	assert.Equal(t, 0, e.Pending())
+	_, ok = e.Resolve(traceID("t1"))
+	assert.False(t, ok)
+}

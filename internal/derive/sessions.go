@@ -1,0 +1,104 @@
+package derive
+
+import "time"
+
+// startSessions starts one session per entry span. Two entry spans with the same id (bad data) share one
+// session, so that no session is counted twice.
+func (r *resolver) startSessions(t *Trace) {
+	byID := make(map[[8]byte]int32)
+	for i := range r.spans {
+		r.sess[i] = unknown
+		if r.dup[i] || !r.isEntry(int32(i)) {
+			continue
+		}
+		r.entry[i] = true
+		s := &r.spans[i]
+		if k, ok := byID[s.id]; ok {
+			r.sess[i] = k
+			continue
+		}
+		k := int32(len(t.Sessions))
+		byID[s.id] = k
+		r.sess[i] = k
+		t.Sessions = append(t.Sessions, Session{
+			ID:          SessionID(t.ID, s.id),
+			EntrySpanID: s.id,
+			StartedAt:   s.start.AsTime(),
+			Resource:    r.e.resources[s.res],
+		})
+	}
+}
+
+// sessionOf returns the session of the span's nearest entry ancestor, or -1. The walk is bounded by the
+// number of spans, so a parent cycle in bad data ends outside any session.
+func (r *resolver) sessionOf(i int32) int32 {
+	var path []int32
+	cur, val := i, int32(noParent)
+	for steps := 0; steps <= len(r.spans); steps++ {
+		if s := r.sess[cur]; s != unknown {
+			val = s
+			break
+		}
+		path = append(path, cur)
+		p := r.parent[cur]
+		if p < 0 {
+			break
+		}
+		cur = p
+	}
+	for _, j := range path {
+		r.sess[j] = val
+	}
+	return val
+}
+
+// errorEvents classifies the trace's exception events and Error statuses and counts them against their
+// sessions.
+func (r *resolver) errorEvents(t *Trace, exc []excRec) {
+	for _, x := range exc {
+		if r.dup[x.span] {
+			continue
+		}
+		s := &r.spans[x.span]
+		unhandled := x.escaped || (r.entry[x.span] && s.statusErr)
+		ov := x.override
+		if ov == overrideNone {
+			ov = s.override
+		}
+		r.addEvent(t, x.span, ov, unhandled, ErrorEvent{
+			Class: x.class, Message: x.message, Stacktrace: x.stackTxt, Time: x.time.AsTime(),
+		})
+	}
+	for i := range r.spans {
+		s := &r.spans[i]
+		if r.dup[i] || !s.statusErr || s.nexc > 0 {
+			continue
+		}
+		r.addEvent(t, int32(i), s.override, r.entry[i], ErrorEvent{
+			FromStatus: true, Class: s.statusMsg, Message: s.statusMsg, Time: s.start.AsTime(),
+		})
+	}
+}
+
+func (r *resolver) addEvent(t *Trace, span int32, ov uint8, unhandled bool, ev ErrorEvent) {
+	s := &r.spans[span]
+	ev.Unhandled = unhandled
+	if ov != overrideNone {
+		ev.Unhandled, ev.Overridden = ov == overrideUnhandled, true
+	}
+	ev.Session = int(r.sess[span])
+	ev.SpanID, ev.SpanName, ev.Context = s.id, s.name, s.context
+	ev.Resource = r.e.resources[s.res]
+	if ev.Time.Equal(time.Unix(0, 0)) {
+		ev.Time = s.start.AsTime()
+	}
+	if ev.Session >= 0 {
+		c := &t.Sessions[ev.Session].Events
+		if ev.Unhandled {
+			c.Unhandled++
+		} else {
+			c.Handled++
+		}
+	}
+	t.Events = append(t.Events, ev)
+}

@@ -1,0 +1,53 @@
+package derive
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/otelsessions/otelsessions/session"
+)
+
+// Trace is one resolved trace: its sessions and its error events.
+type Trace struct {
+	ID pcommon.TraceID
+	// Spans is the number of distinct spans of the trace.
+	Spans int
+	// Sessions are the sessions started in the trace, one per entry span.
+	Sessions []Session
+	// Events are every error event of the trace, inside sessions or not.
+	Events []ErrorEvent
+	// SpanSessions maps each span id to the index in Sessions of its session; spans outside any session
+	// are absent.
+	SpanSessions map[pcommon.SpanID]int
+}
+
+// Session is a session derived from data.
+type Session struct {
+	ID          uuid.UUID
+	EntrySpanID pcommon.SpanID
+	StartedAt   time.Time
+	Resource    *Resource
+	Events      session.EventCounts
+}
+
+// ErrorEvent is one error derived from an exception event or an Error status.
+type ErrorEvent struct {
+	// Session is the index in Trace.Sessions of the event's session, or -1 outside any session.
+	Session   int
+	Unhandled bool
+	// Overridden tells that the override attribute decided Unhandled.
+	Overridden bool
+	// FromStatus tells that the event stands for an Error status with no exception event.
+	FromStatus bool
+	Class      string
+	Message    string
+	Stacktrace string
+	SpanID     pcommon.SpanID
+	SpanName   string
+	// Context is the span's http.route, or its name.
+	Context  string
+	Time     time.Time
+	Resource *Resource
+}
