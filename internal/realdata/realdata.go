@@ -1,0 +1,39 @@
+// Package realdata locates the real trace recordings of the project's workspace (../shared/data/traces beside
+// the repository) for tests and benchmarks, which read them in place and never copy them.
+package realdata
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// Dir returns the folder of real trace recordings. Where it is absent, as in a user's fresh clone, it
+// skips tb with a message saying so; in CI (CI=true) its absence fails tb.
+func Dir(tb testing.TB) string {
+	tb.Helper()
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		tb.Fatal("realdata: cannot locate the source file")
+	}
+	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "data", "traces")
+	if _, err := os.Stat(dir); err != nil {
+		if os.Getenv("CI") == "true" {
+			tb.Fatalf("realdata: the real trace recordings are missing in CI: %v", err)
+		}
+		tb.Skipf("realdata: %s is absent (a fresh clone has no ../shared); skipping the tests on real traces", dir)
+	}
+	return dir
+}
+
+// File returns the path of one real recording, relative to Dir, such as
+// "zipkin-v2-json/openzipkin-zipkin__yelp.json"; it skips or fails tb as Dir does.
+func File(tb testing.TB, rel string) string {
+	tb.Helper()
+	p := filepath.Join(Dir(tb), filepath.FromSlash(rel))
+	if _, err := os.Stat(p); err != nil {
+		tb.Fatalf("realdata: %v", err)
+	}
+	return p
+}
