@@ -10,7 +10,7 @@ import (
 // WriteTable writes r as a table: one row per service and release with its figures, then one indented row
 // per minute, and a total.
 func (r *Result) WriteTable(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	row := func(cells ...string) {
 		for _, c := range cells {
 			_, _ = io.WriteString(tw, c+"\t")
