@@ -105,7 +105,14 @@ const (
 func exc(kv ...any) map[string]any {
 	m := map[string]any{"exception.type": "Boom", "exception.message": "boom"}
 	for i := 0; i+1 < len(kv); i += 2 {
-		m[kv[i].(string)] = kv[i+1]
+		k, ok := kv[i].(string)
+		if !ok {
+			panic("exc: keys are strings")
+		}
+		m[k] = kv[i+1]
 	}
 	return m
 }
+
+// escaped returns one exception event whose exception.escaped is v.
+func escaped(v any) []map[string]any { return []map[string]any{exc("exception.escaped", v)} }

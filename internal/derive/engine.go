@@ -18,7 +18,13 @@ type Stats struct {
 	MalformedSpans int64
 	// MalformedAttributes is the number of override attributes of a type the engine cannot read.
 	MalformedAttributes int64
+	// OversizedSpans is the number of spans dropped because their trace already held MaxTraceSpans.
+	OversizedSpans int64
 }
+
+// MaxTraceSpans is the most spans the engine holds for one trace; later spans of that trace are dropped
+// and counted, so that a runaway trace cannot exhaust memory.
+const MaxTraceSpans = 1 << 20
 
 type traceState struct {
 	spans []spanRec
@@ -71,8 +77,13 @@ func (e *Engine) addSpan(sp ptrace.Span, res int32) {
 		ts = &traceState{}
 		e.traces[tid] = ts
 	}
+	if len(ts.spans) >= MaxTraceSpans {
+		e.stats.OversizedSpans++
+		return
+	}
 	var rec spanRec
-	rec, ts.exc = record(sp, res, int32(len(ts.spans)), ts.exc, &e.cfg, &e.stats)
+	idx := int32(len(ts.spans)) //nolint:gosec // below MaxTraceSpans
+	rec, ts.exc = record(sp, res, idx, ts.exc, &e.cfg, &e.stats)
 	ts.spans = append(ts.spans, rec)
 	e.stats.Spans++
 }
@@ -83,7 +94,7 @@ func (e *Engine) intern(r pcommon.Resource) int32 {
 	if i, ok := e.resIndex[key]; ok {
 		return i
 	}
-	i := int32(len(e.resources))
+	i := int32(len(e.resources)) //nolint:gosec // at most one resource per span, so below 2^31 in practice
 	e.resources = append(e.resources, &res)
 	e.resIndex[key] = i
 	return i

@@ -42,8 +42,10 @@ func TestNestedServerSpansShareOneSession(t *testing.T) {
 func TestLateChildJoinsItsSession(t *testing.T) {
 	r, _ := deriveAll(Config{},
 		build(sp{svc: "api", id: "01", kind: server}),
-		build(sp{svc: "api", id: "02", parent: "01", kind: internal, at: 2 * time.Second,
-			exc: []map[string]any{exc("exception.escaped", true)}}),
+		build(sp{
+			svc: "api", id: "02", parent: "01", kind: internal, at: 2 * time.Second,
+			exc: []map[string]any{exc("exception.escaped", true)},
+		}),
 	)
 	assert.Equal(t, session.Counts{Started: 1, Unhandled: 1, UnhandledEvents: 1}, r.Summary.Total())
 	assert.Equal(t, int64(1), r.Traces)
@@ -143,7 +145,9 @@ func TestNewerDeploymentAttributeWins(t *testing.T) {
 }
 
 func TestSessionIDIsAPureFunctionOfTraceAndEntrySpan(t *testing.T) {
-	tid := pcommon.TraceID{0x5b, 0x8e, 0xff, 0xf7, 0x98, 0x03, 0x81, 0x03, 0xd2, 0x69, 0xb6, 0x33, 0x81, 0x3f, 0xc6, 0x0c}
+	tid := pcommon.TraceID{
+		0x5b, 0x8e, 0xff, 0xf7, 0x98, 0x03, 0x81, 0x03, 0xd2, 0x69, 0xb6, 0x33, 0x81, 0x3f, 0xc6, 0x0c,
+	}
 	sid := pcommon.SpanID{0xee, 0xe1, 0x9b, 0x7e, 0xc3, 0xc1, 0xb1, 0x74}
 	id := SessionID(tid, sid)
 	assert.Equal(t, id, SessionID(tid, sid))

@@ -58,7 +58,7 @@ type excRec struct {
 
 // record turns the span at index idx of its trace into a spanRec and appends its exception events to exc.
 // Malformed attributes are counted in st.
-func record(sp ptrace.Span, res int32, idx int32, exc []excRec, cfg *Config, st *Stats) (spanRec, []excRec) {
+func record(sp ptrace.Span, res, idx int32, exc []excRec, cfg *Config, st *Stats) (spanRec, []excRec) {
 	rec := spanRec{
 		id: sp.SpanID(), parent: sp.ParentSpanID(), start: sp.StartTimestamp(), res: res,
 		kind: sp.Kind(), flags: sp.Flags(),

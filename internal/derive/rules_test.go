@@ -126,15 +126,15 @@ func TestRules(t *testing.T) {
 			name: "exception.escaped true on a child: unhandled",
 			spans: []sp{
 				{svc: "a", id: "01", kind: server},
-				{svc: "a", id: "02", parent: "01", kind: internal, exc: []map[string]any{exc("exception.escaped", true)}},
+				{svc: "a", id: "02", parent: "01", kind: internal, exc: escaped(true)},
 			},
 			want: want{counts: session.Counts{Started: 1, Unhandled: 1, UnhandledEvents: 1}},
 		},
 		{
 			name: "exception.escaped as the string TRUE: unhandled; \"False\": handled",
 			spans: []sp{
-				{svc: "a", id: "01", kind: server, exc: []map[string]any{exc("exception.escaped", "TRUE")}},
-				{svc: "a", trace: "t2", id: "01", kind: server, exc: []map[string]any{exc("exception.escaped", "False")}},
+				{svc: "a", id: "01", kind: server, exc: escaped("TRUE")},
+				{svc: "a", trace: "t2", id: "01", kind: server, exc: escaped("False")},
 			},
 			want: want{counts: session.Counts{
 				Started: 2, Unhandled: 1, Handled: 1, UnhandledEvents: 1, HandledEvents: 1,
@@ -199,7 +199,10 @@ func TestRules(t *testing.T) {
 			name: "a CLIENT span with a 4xx response and status Error is a handled error",
 			spans: []sp{
 				{svc: "a", id: "01", kind: server},
-				{svc: "a", id: "02", parent: "01", kind: client, err: true, attrs: map[string]any{"http.status_code": 404}},
+				{
+					svc: "a", id: "02", parent: "01", kind: client, err: true,
+					attrs: map[string]any{"http.status_code": 404},
+				},
 			},
 			want: want{counts: session.Counts{Started: 1, Handled: 1, HandledEvents: 1}},
 		},
@@ -232,7 +235,7 @@ func TestRules(t *testing.T) {
 			name: "a session with several unhandled events counts once",
 			spans: []sp{
 				{svc: "a", id: "01", kind: server, err: true, exc: []map[string]any{exc(), exc()}},
-				{svc: "a", id: "02", parent: "01", kind: internal, exc: []map[string]any{exc("exception.escaped", true)}},
+				{svc: "a", id: "02", parent: "01", kind: internal, exc: escaped(true)},
 			},
 			want: want{counts: session.Counts{Started: 1, Unhandled: 1, UnhandledEvents: 3}},
 		},
@@ -271,7 +274,10 @@ func TestOverrideOfWrongTypeIsCounted(t *testing.T) {
 func TestStatusEventIsNamedFromErrorType(t *testing.T) {
 	e := New(Config{})
 	e.Add(build(
-		sp{svc: "a", id: "01", kind: server, err: true, statusMsg: "deadline", attrs: map[string]any{"error.type": "timeout"}},
+		sp{
+			svc: "a", id: "01", kind: server, err: true, statusMsg: "deadline",
+			attrs: map[string]any{"error.type": "timeout"},
+		},
 		sp{svc: "a", id: "02", parent: "01", kind: client, err: true, statusMsg: "cart failure"},
 	))
 	tr, ok := e.Resolve(traceID("t1"))
@@ -284,4 +290,3 @@ func TestStatusEventIsNamedFromErrorType(t *testing.T) {
 	}
 	assert.Equal(t, map[string]bool{"timeout": true, "cart failure": false}, names)
 }
-

@@ -17,7 +17,7 @@ func (r *resolver) startSessions(t *Trace) {
 			r.sess[i] = k
 			continue
 		}
-		k := int32(len(t.Sessions))
+		k := int32(len(t.Sessions)) //nolint:gosec // at most one per span, below MaxTraceSpans
 		byID[s.id] = k
 		r.sess[i] = k
 		t.Sessions = append(t.Sessions, Session{

@@ -62,6 +62,7 @@ type ReportJSON struct {
 	DuplicateSpans        int64         `json:"duplicateSpans"`
 	MalformedSpans        int64         `json:"malformedSpans"`
 	MalformedAttributes   int64         `json:"malformedAttributes"`
+	OversizedSpans        int64         `json:"oversizedSpans"`
 	Releases              []ReleaseJSON `json:"releases"`
 	Minutes               []MinuteJSON  `json:"minutes"`
 	Files                 []FileJSON    `json:"files"`
@@ -74,6 +75,7 @@ func (r *Result) JSON() ReportJSON {
 		Spans: rep.Spans, Traces: rep.Traces, Figures: figures(rep.Summary.Total()),
 		ErrorsOutsideSessions: rep.OutsideErrors, DuplicateSpans: r.Stats.DuplicateSpans,
 		MalformedSpans: r.Stats.MalformedSpans, MalformedAttributes: r.Stats.MalformedAttributes,
+		OversizedSpans: r.Stats.OversizedSpans,
 		Releases: []ReleaseJSON{}, Minutes: []MinuteJSON{}, Files: make([]FileJSON, 0, len(r.Files)),
 	}
 	var byMinute session.Summary

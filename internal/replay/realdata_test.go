@@ -27,6 +27,11 @@ type realCase struct {
 	minutes  map[string]int64 // sessions started per minute
 }
 
+// otelTUI is the figures of both otel-tui recordings, derived in the first of them below.
+var otelTUI = figuresOf{
+	spans: 547, traces: 141, started: 270, unhandled: 44, handledEv: 24, unhandledEv: 44, outside: 39,
+}
+
 var realCases = []realCase{
 	{
 		// 4 SERVER spans, all shared halves: the routing root, and 3 halves whose CLIENT twin (another service)
@@ -96,7 +101,7 @@ var realCases = []realCase{
 		// CLIENT spans in Error inside sessions. 39 errors sit in the loadgenerator's traces, which have no
 		// SERVER span (its exceptions carry exception.escaped "False"). 16 log and 40 metric lines skipped.
 		file:    "otlp-json/otel-tui__test_data.jsonl",
-		want:    figuresOf{spans: 547, traces: 141, started: 270, unhandled: 44, handledEv: 24, unhandledEv: 44, outside: 39},
+		want:    otelTUI,
 		skipped: 56,
 		releases: map[string]int64{
 			"frontend": 128, "frontend-proxy": 75, "productcatalogservice": 40, "flagd": 10, "adservice": 9,
@@ -107,15 +112,17 @@ var realCases = []realCase{
 	{
 		// The same trace lines without the others.
 		file: "otlp-json/otel-tui__test_data.traces-only.jsonl",
-		want: figuresOf{spans: 547, traces: 141, started: 270, unhandled: 44, handledEv: 24, unhandledEv: 44, outside: 39},
+		want: otelTUI,
 	},
 	{
 		// 10 SERVER spans: 2 roots and 8 whose parents are missing. 112 ENOENT exception events on fs INTERNAL
 		// spans in Error, none escaped, are handled (their status adds nothing); root 6ce0b168117bb1ce ends in
 		// Error (HTTP 500) with no exception event: the one unhandled event; a CLIENT span in Error beneath it
 		// gives one more handled event. 7 other sessions saw only handled errors.
-		file:    "otlp-json/highlight__fs.json",
-		want:    figuresOf{spans: 218, traces: 2, started: 10, unhandled: 1, handled: 7, handledEv: 113, unhandledEv: 1},
+		file: "otlp-json/highlight__fs.json",
+		want: figuresOf{
+			spans: 218, traces: 2, started: 10, unhandled: 1, handled: 7, handledEv: 113, unhandledEv: 1,
+		},
 		minutes: map[string]int64{"2023-08-21T21:07:00Z": 10},
 	},
 	{
