@@ -76,7 +76,7 @@ func (r *Result) JSON() ReportJSON {
 		ErrorsOutsideSessions: rep.OutsideErrors, DuplicateSpans: r.Stats.DuplicateSpans,
 		MalformedSpans: r.Stats.MalformedSpans, MalformedAttributes: r.Stats.MalformedAttributes,
 		OversizedSpans: r.Stats.OversizedSpans,
-		Releases: []ReleaseJSON{}, Minutes: []MinuteJSON{}, Files: make([]FileJSON, 0, len(r.Files)),
+		Releases:       []ReleaseJSON{}, Minutes: []MinuteJSON{}, Files: make([]FileJSON, 0, len(r.Files)),
 	}
 	var byMinute session.Summary
 	var totals []session.Counts
