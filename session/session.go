@@ -47,8 +47,10 @@ type EventCounts struct {
 type Session struct {
 	ID        uuid.UUID
 	StartedAt time.Time
-	App       App
-	Device    Device
+	// Service is the service.name of the resource the session started in.
+	Service string
+	App     App
+	Device  Device
 
 	mu   sync.Mutex
 	user User
@@ -60,6 +62,11 @@ type Session struct {
 // New returns a session with the given id that started at startedAt.
 func New(id uuid.UUID, startedAt time.Time) *Session {
 	return &Session{ID: id, StartedAt: startedAt}
+}
+
+// Release returns the release the session counts towards.
+func (s *Session) Release() Release {
+	return Release{Service: s.Service, Version: s.App.Version, ReleaseStage: s.App.ReleaseStage}
 }
 
 // User returns the session's user.
