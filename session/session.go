@@ -2,7 +2,6 @@ package session
 
 import (
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -52,11 +51,9 @@ type Session struct {
 	App     App
 	Device  Device
 
-	mu   sync.Mutex
-	user User
-
-	handled   atomic.Int64
-	unhandled atomic.Int64
+	mu     sync.Mutex
+	user   User
+	events EventCounts
 }
 
 // New returns a session with the given id that started at startedAt.
@@ -84,17 +81,22 @@ func (s *Session) SetUser(id, email, name string) {
 }
 
 // AddEvent counts one error event against the session and returns the counts including it, which is what
-// Bugsnag's Notify API expects on the event.
+// Bugsnag's Notify API expects on the event. Concurrent calls are ordered: each returns a distinct snapshot,
+// so exactly one call sees the first unhandled event.
 func (s *Session) AddEvent(unhandled bool) EventCounts {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if unhandled {
-		s.unhandled.Add(1)
+		s.events.Unhandled++
 	} else {
-		s.handled.Add(1)
+		s.events.Handled++
 	}
-	return s.Events()
+	return s.events
 }
 
 // Events returns the error events counted so far.
 func (s *Session) Events() EventCounts {
-	return EventCounts{Handled: s.handled.Load(), Unhandled: s.unhandled.Load()}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.events
 }
