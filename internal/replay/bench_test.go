@@ -1,0 +1,53 @@
+package replay
+
+import (
+	"bytes"
+	"os"
+	"testing"
+
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelsessions/otelsessions/internal/realdata"
+)
+
+// benchFile is the largest real recording: OTLP JSON Lines with logs and metrics lines mixed in.
+const benchFile = "otlp-json/otel-tui__test_data.jsonl"
+
+// BenchmarkReplay measures a whole replay of the largest recording: reading, format detection, derivation
+// and the report, in spans per second.
+func BenchmarkReplay(b *testing.B) {
+	path := realdata.File(b, benchFile)
+	b.ReportAllocs()
+	var spans int64
+	for b.Loop() {
+		res, err := Run(b.Context(), []string{path}, Options{})
+		if err != nil || res.Failed() {
+			b.Fatal(err, res.Files)
+		}
+		_ = res.JSON()
+		spans += res.Report.Spans
+	}
+	b.ReportMetric(float64(spans)/b.Elapsed().Seconds(), "spans/s")
+}
+
+// BenchmarkUnmarshal is replay's floor: reading the same file and unmarshalling each line with bare pdata.
+func BenchmarkUnmarshal(b *testing.B) {
+	path := realdata.File(b, benchFile)
+	b.ReportAllocs()
+	var spans int64
+	var u ptrace.JSONUnmarshaler
+	for b.Loop() {
+		data, err := os.ReadFile(path) //nolint:gosec // a test file of the workspace
+		if err != nil {
+			b.Fatal(err)
+		}
+		for line := range bytes.Lines(data) {
+			td, err := u.UnmarshalTraces(line)
+			if err != nil {
+				b.Fatal(err)
+			}
+			spans += int64(td.SpanCount())
+		}
+	}
+	b.ReportMetric(float64(spans)/b.Elapsed().Seconds(), "spans/s")
+}

@@ -1,0 +1,258 @@
+package tracefile
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+
+	"go.opentelemetry.io/collector/pdata/ptrace"
+)
+
+// Stats tells what Read saw in one file.
+type Stats struct {
+	Format  Format
+	Batches int // ptrace.Traces values passed to the callback
+	Spans   int
+	// SkippedLines counts JSON Lines (or documents) holding other signals (resourceLogs,
+	// resourceMetrics, resourceProfiles): skipped, not rejected.
+	SkippedLines int
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// Read detects the format of the file from its content (not its name) and calls fn with each batch of traces,
+// in file order. Good data beside bad data is still delivered: in JSON Lines a bad line gives an *Error for
+// that line and the other lines are still read. The returned error joins (errors.Join) every *Error.
+//
+// OTLP/JSON gives one batch per document or line, Zipkin one per document, Jaeger one per trace.
+// Batches without spans are not delivered. Read reads r to its end before decoding, so r need not be
+// seekable. It never panics on bad input.
+func Read(name string, r io.Reader, fn func(ptrace.Traces)) (Stats, error) {
+	rd := &reader{name: name}
+	data, err := readAll(r)
+	if err != nil {
+		rd.fail(chunk{}, -1, err)
+		return rd.stats, errors.Join(rd.errs...)
+	}
+	rd.read(data)
+	for _, td := range rd.pending {
+		if fn != nil {
+			fn(td)
+		}
+	}
+	return rd.stats, errors.Join(rd.errs...)
+}
+
+// readAll reads r to its end, allocating once when r tells its size.
+func readAll(r io.Reader) ([]byte, error) {
+	size := -1
+	switch v := r.(type) {
+	case interface{ Len() int }: // bytes.Reader, strings.Reader, bytes.Buffer
+		size = v.Len()
+	case interface{ Stat() (fs.FileInfo, error) }: // os.File
+		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = int(fi.Size())
+		}
+	}
+	var data []byte
+	var err error
+	if size < 0 {
+		data, err = io.ReadAll(r)
+	} else {
+		buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+		_, err = buf.ReadFrom(r)
+		data = buf.Bytes()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading: %w", err)
+	}
+	return data, nil
+}
+
+// reader collects what decoding one file gives: batches to deliver, stats and errors.
+type reader struct {
+	name    string
+	stats   Stats
+	errs    []error
+	pending []ptrace.Traces
+}
+
+// emit records a decoded batch; batches without spans are dropped.
+func (rd *reader) emit(f Format, td ptrace.Traces) {
+	rd.see(f)
+	n := td.SpanCount()
+	if n == 0 {
+		return
+	}
+	rd.stats.Batches++
+	rd.stats.Spans += n
+	rd.pending = append(rd.pending, td)
+}
+
+// see records the file's format: the first one recognized.
+func (rd *reader) see(f Format) {
+	if rd.stats.Format == FormatUnknown {
+		rd.stats.Format = f
+	}
+}
+
+// fail records an error at byte offset off of c; off < 0 means no position, and a chunk
+// without a line number gives none either.
+func (rd *reader) fail(c chunk, off int, err error) {
+	e := &Error{File: rd.name, Err: err}
+	if c.line > 0 {
+		if off >= 0 {
+			e.Line, e.Column = c.pos(off)
+		} else {
+			e.Line = c.line
+		}
+	}
+	rd.errs = append(rd.errs, e)
+}
+
+// read decodes the whole content of a file.
+func (rd *reader) read(data []byte) {
+	data = bytes.TrimPrefix(data, utf8BOM)
+	start := skipSpace(data, 0)
+	if start == len(data) {
+		rd.fail(chunk{}, -1, errors.New("empty input: no trace data"))
+		return
+	}
+	if b := data[start]; b != '{' && b != '[' {
+		rd.readProto(data)
+		return
+	}
+	rd.readJSON(data)
+	if rd.stats.Batches == 0 && len(rd.errs) > 0 && data[0] == 0x0a {
+		// Protobuf bytes can start with whitespace bytes and then '{' or '['; give them a chance.
+		alt := &reader{name: rd.name}
+		alt.readProto(data)
+		if len(alt.errs) == 0 {
+			*rd = *alt
+		}
+	}
+}
+
+// readJSON reads JSON content as JSON Lines or as one document, whichever it looks like.
+func (rd *reader) readJSON(data []byte) {
+	if !looksLikeLines(data) {
+		rd.readDoc(chunk{data: data, line: 1})
+		return
+	}
+	rd.readLines(data)
+	if rd.stats.Batches == 0 && rd.stats.SkippedLines == 0 && len(rd.errs) > 0 {
+		// Nothing worked line by line: maybe it is one document after all.
+		alt := &reader{name: rd.name}
+		alt.readDoc(chunk{data: data, line: 1})
+		if len(alt.errs) == 0 {
+			*rd = *alt
+		}
+	}
+}
+
+// looksLikeLines reports whether data is JSON Lines: its first non-blank line is a whole JSON
+// value, or (when the first line is bad) its second one is, starting at column 1.
+func looksLikeLines(data []byte) bool {
+	first := true
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		trimmed := bytes.TrimSpace(line)
+		if len(trimmed) == 0 {
+			continue
+		}
+		if first {
+			if complete(line) {
+				return true
+			}
+			if len(trimmed) == 1 { // a lone '{' or '[' opens a pretty-printed document
+				return false
+			}
+			first = false
+			continue
+		}
+		return (line[0] == '{' || line[0] == '[') && complete(line)
+	}
+	return false
+}
+
+// readLines reads JSON Lines: every non-blank line is a document of its own.
+func (rd *reader) readLines(data []byte) {
+	for n := 1; len(data) > 0; n++ {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		line = bytes.TrimSuffix(line, []byte{'\r'})
+		if skipSpace(line, 0) == len(line) {
+			continue
+		}
+		rd.readDoc(chunk{data: line, line: n})
+	}
+}
+
+// readDoc reads one JSON document, guarding against panics in the decoders.
+func (rd *reader) readDoc(c chunk) {
+	defer func() {
+		if p := recover(); p != nil {
+			rd.fail(c, -1, fmt.Errorf("internal error decoding trace data: %v", p))
+		}
+	}()
+	switch firstByte(c.data) {
+	case '{':
+		rd.readObject(c)
+	case '[':
+		rd.readZipkin(c)
+	default:
+		rd.notJSON(c)
+	}
+}
+
+// notJSON reports a document that does not start like an object or array.
+func (rd *reader) notJSON(c chunk) {
+	if rd.failSyntax(c) {
+		return
+	}
+	rd.fail(c, skipSpace(c.data, 0), fmt.Errorf("%w: a JSON %s, not an object or array", errNotTrace, jsonType(c.data)))
+}
+
+// jsonType names the type of the valid JSON value in b.
+func jsonType(b []byte) string {
+	switch firstByte(b) {
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	default:
+		return "number"
+	}
+}
+
+// readProto reads the whole content as one OTLP protobuf ExportTraceServiceRequest.
+func (rd *reader) readProto(data []byte) {
+	defer func() {
+		if p := recover(); p != nil {
+			rd.fail(chunk{}, -1, fmt.Errorf("%w (tried OTLP protobuf: panic: %v)", errNotTrace, p))
+		}
+	}()
+	var u ptrace.ProtoUnmarshaler
+	td, err := u.UnmarshalTraces(data)
+	switch {
+	case err != nil:
+		rd.fail(chunk{}, -1, fmt.Errorf("%w (tried OTLP protobuf: %w)", errNotTrace, err))
+	case td.SpanCount() == 0:
+		rd.fail(chunk{}, -1, fmt.Errorf("%w (tried OTLP protobuf: no spans in %d bytes)", errNotTrace, len(data)))
+	default:
+		rd.emit(FormatOTLPProto, td)
+	}
+}

@@ -1,0 +1,226 @@
+package tracefile
+
+import (
+	"bytes"
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// Fast, allocation-light scanning used to classify JSON documents and split JSON Lines.
+// None of it validates JSON: it runs only where validity is known or does not matter,
+// and errors are left to encoding/json to locate.
+
+var errScan = errors.New("malformed JSON")
+
+func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
+
+// skipSpace returns the index of the first non-blank byte of b at or after i.
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	return i
+}
+
+// firstByte returns the first non-blank byte of b, or 0.
+func firstByte(b []byte) byte {
+	if i := skipSpace(b, 0); i < len(b) {
+		return b[i]
+	}
+	return 0
+}
+
+// skipString returns the index just past the JSON string starting at b[i] == '"'.
+func skipString(b []byte, i int) (int, error) {
+	for i++; i < len(b); {
+		q := bytes.IndexByte(b[i:], '"')
+		if q < 0 {
+			return 0, errScan
+		}
+		i += q
+		bs := 0 // backslashes right before the quote: an odd count escapes it
+		for j := i - 1; j >= 0 && b[j] == '\\'; j-- {
+			bs++
+		}
+		i++
+		if bs%2 == 0 {
+			return i, nil
+		}
+	}
+	return 0, errScan
+}
+
+// structural marks the bytes skipNested must look at.
+var structural = [256]bool{'"': true, '{': true, '}': true, '[': true, ']': true}
+
+// skipValue returns the index just past the JSON value starting at or after b[i].
+func skipValue(b []byte, i int) (int, error) {
+	i = skipSpace(b, i)
+	if i >= len(b) {
+		return 0, errScan
+	}
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		return skipNested(b, i)
+	}
+	start := i
+	for i < len(b) && !isSpace(b[i]) && b[i] != ',' && b[i] != '}' && b[i] != ']' {
+		i++
+	}
+	if i == start {
+		return 0, errScan
+	}
+	return i, nil
+}
+
+// skipNested returns the index just past the object or array starting at b[i].
+func skipNested(b []byte, i int) (int, error) {
+	depth := 0
+	for ; i < len(b); i++ {
+		if !structural[b[i]] {
+			continue
+		}
+		switch b[i] {
+		case '"':
+			end, err := skipString(b, i)
+			if err != nil {
+				return 0, err
+			}
+			i = end - 1
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1, nil
+			}
+		}
+	}
+	return 0, errScan
+}
+
+// complete reports whether line holds exactly one whole JSON object or array (as a JSON Lines line does).
+func complete(line []byte) bool {
+	i := skipSpace(line, 0)
+	if i >= len(line) || (line[i] != '{' && line[i] != '[') {
+		return false
+	}
+	end, err := skipNested(line, i)
+	return err == nil && skipSpace(line, end) == len(line)
+}
+
+// firstKey returns the first key of the JSON object in doc, escapes included, or "".
+func firstKey(doc []byte) string {
+	i := skipSpace(doc, 0)
+	if i >= len(doc) || doc[i] != '{' {
+		return ""
+	}
+	i = skipSpace(doc, i+1)
+	if i >= len(doc) || doc[i] != '"' {
+		return ""
+	}
+	end, err := skipString(doc, i)
+	if err != nil {
+		return ""
+	}
+	return string(doc[i+1 : end-1])
+}
+
+// topKeys returns the keys of the JSON object in doc, without looking into their values.
+// Keys are returned as written, escapes included.
+func topKeys(doc []byte) ([]string, error) {
+	i := skipSpace(doc, 0)
+	if i >= len(doc) || doc[i] != '{' {
+		return nil, errScan
+	}
+	var keys []string
+	for i++; ; {
+		i = skipSpace(doc, i)
+		if i < len(doc) && doc[i] == '}' && len(keys) == 0 {
+			return keys, nil
+		}
+		if i >= len(doc) || doc[i] != '"' {
+			return nil, errScan
+		}
+		end, err := skipString(doc, i)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, string(doc[i+1:end-1]))
+		i = skipSpace(doc, end)
+		if i >= len(doc) || doc[i] != ':' {
+			return nil, errScan
+		}
+		if i, err = skipValue(doc, i+1); err != nil {
+			return nil, err
+		}
+		i = skipSpace(doc, i)
+		if i >= len(doc) {
+			return nil, errScan
+		}
+		switch doc[i] {
+		case ',':
+			i++
+		case '}':
+			return keys, nil
+		default:
+			return nil, errScan
+		}
+	}
+}
+
+// docKind is what the top-level keys of a JSON object say it holds.
+type docKind int
+
+const (
+	kindNone   docKind = iota // none of the keys below
+	kindOTLP                  // OTLP traces: resourceSpans or batches
+	kindJaeger                // Jaeger query API: data
+	kindOther                 // another OTLP signal: resourceLogs, resourceMetrics, resourceProfiles
+)
+
+// classify tells what a JSON object with the given top-level keys holds. Trace keys win.
+func classify(keys []string) docKind {
+	kind := kindNone
+	for _, k := range keys {
+		switch k {
+		case "resourceSpans", "resource_spans", "batches":
+			return kindOTLP
+		case "data":
+			kind = kindJaeger
+		case "resourceLogs", "resource_logs", "resourceMetrics", "resource_metrics",
+			"resourceProfiles", "resource_profiles":
+			if kind == kindNone {
+				kind = kindOther
+			}
+		}
+	}
+	return kind
+}
+
+// describeKeys lists keys for an error message, shortened.
+func describeKeys(keys []string) string {
+	if len(keys) == 0 {
+		return "an empty object"
+	}
+	const maxKeys, maxLen = 5, 40
+	var b strings.Builder
+	b.WriteString("keys ")
+	for i, k := range keys {
+		if i == maxKeys {
+			b.WriteString(", …")
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if len(k) > maxLen {
+			k = k[:maxLen] + "…"
+		}
+		b.WriteString(strconv.Quote(k))
+	}
+	return b.String()
+}
