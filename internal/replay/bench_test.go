@@ -10,13 +10,19 @@ import (
 	"github.com/otelsessions/otelsessions/internal/realdata"
 )
 
-// benchFile is the largest real recording: OTLP JSON Lines with logs and metrics lines mixed in.
-const benchFile = "otlp-json/otel-tui__test_data.jsonl"
+// benchFiles are the largest real recording, OTLP JSON Lines with logs and metrics lines mixed in, and the
+// same trace lines alone.
+var benchFiles = []string{"otlp-json/otel-tui__test_data.jsonl", "otlp-json/otel-tui__test_data.traces-only.jsonl"}
 
 // BenchmarkReplay measures a whole replay of the largest recording: reading, format detection, derivation
 // and the report, in spans per second.
 func BenchmarkReplay(b *testing.B) {
-	path := realdata.File(b, benchFile)
+	for _, f := range benchFiles {
+		b.Run(f, func(b *testing.B) { benchReplay(b, realdata.File(b, f)) })
+	}
+}
+
+func benchReplay(b *testing.B, path string) {
 	b.ReportAllocs()
 	var spans int64
 	for b.Loop() {
@@ -32,7 +38,12 @@ func BenchmarkReplay(b *testing.B) {
 
 // BenchmarkUnmarshal is replay's floor: reading the same file and unmarshalling each line with bare pdata.
 func BenchmarkUnmarshal(b *testing.B) {
-	path := realdata.File(b, benchFile)
+	for _, f := range benchFiles {
+		b.Run(f, func(b *testing.B) { benchUnmarshal(b, realdata.File(b, f)) })
+	}
+}
+
+func benchUnmarshal(b *testing.B, path string) {
 	b.ReportAllocs()
 	var spans int64
 	var u ptrace.JSONUnmarshaler
