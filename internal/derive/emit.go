@@ -19,7 +19,9 @@ func (t Trace) Emit(sink session.Sink) {
 		sink.SessionStarted(ss)
 	}
 	events := slices.Clone(t.Events)
-	slices.SortStableFunc(events, func(a, b ErrorEvent) int { return cmp.Compare(a.Time.UnixNano(), b.Time.UnixNano()) })
+	slices.SortStableFunc(events, func(a, b ErrorEvent) int {
+		return cmp.Compare(a.Time.UnixNano(), b.Time.UnixNano())
+	})
 	for _, ev := range events {
 		out := session.Event{
 			Unhandled: ev.Unhandled, Overridden: ev.Overridden, Class: ev.Class, Message: ev.Message,

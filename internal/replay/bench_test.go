@@ -23,6 +23,7 @@ func BenchmarkReplay(b *testing.B) {
 }
 
 func benchReplay(b *testing.B, path string) {
+	b.Helper()
 	b.ReportAllocs()
 	var spans int64
 	for b.Loop() {
@@ -44,11 +45,12 @@ func BenchmarkUnmarshal(b *testing.B) {
 }
 
 func benchUnmarshal(b *testing.B, path string) {
+	b.Helper()
 	b.ReportAllocs()
 	var spans int64
 	var u ptrace.JSONUnmarshaler
 	for b.Loop() {
-		data, err := os.ReadFile(path) //nolint:gosec // a test file of the workspace
+		data, err := os.ReadFile(path)
 		if err != nil {
 			b.Fatal(err)
 		}
