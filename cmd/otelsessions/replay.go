@@ -27,11 +27,11 @@ func runReplay(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	format := fs.String("format", "table", "output format: table or json")
 	opts := replay.Options{Stdin: stdin, Progress: stderr}
 	fs.BoolVar(&opts.Rules.ConsumerEntries, "consumer-entries", false,
-		"CONSUMER spans with no or a remote parent start sessions (queue workers)")
+		"CONSUMER spans start sessions under the same rules as SERVER spans (queue workers)")
 	fs.BoolVar(&opts.Rules.InternalRootEntries, "internal-root-entries", false,
 		"INTERNAL root spans start sessions (scheduled jobs)")
 	fs.BoolVar(&opts.Rules.ServerClientErrors, "server-client-errors", false,
-		"count an Error status on a SERVER span with an HTTP 4xx response as an error")
+		"do not disregard the Error status of a SERVER span with an HTTP 4xx response")
 	fs.DurationVar(&opts.ProgressEvery, "progress", time.Second,
 		"print progress on stderr at this interval once a run takes longer (0 turns it off)")
 	fs.Usage = func() {
@@ -49,6 +49,14 @@ func runReplay(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		_, _ = fmt.Fprintf(stderr, "otelsessions replay: --format must be table or json, not %q\n", *format)
 		return exitBadUsage
 	}
+	if opts.ProgressEvery < 0 {
+		_, _ = fmt.Fprintf(stderr, "otelsessions replay: --progress must not be negative, not %s\n", opts.ProgressEvery)
+		return exitBadUsage
+	}
+	if countStdin(files) > 1 {
+		_, _ = io.WriteString(stderr, "otelsessions replay: \"-\" (standard input) may be given only once\n")
+		return exitBadUsage
+	}
 	if len(files) == 0 {
 		_, _ = io.WriteString(stderr, "otelsessions replay: no FILE given\n\n")
 		fs.Usage()
@@ -60,8 +68,12 @@ func runReplay(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return exitFailed
 	}
 	for _, f := range res.Files {
-		if f.Err != nil {
+		switch {
+		case f.Err != nil:
 			_, _ = fmt.Fprintf(stderr, "otelsessions replay: %v\n", f.Err)
+		case f.Spans == 0:
+			_, _ = fmt.Fprintf(stderr, "otelsessions replay: %s: warning: no spans (%d lines of other signals)\n",
+				f.Name, f.SkippedLines)
 		}
 	}
 	if *format == "json" {
@@ -93,4 +105,14 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		files = append(files, args[0])
 		args = args[1:]
 	}
+}
+
+func countStdin(files []string) int {
+	n := 0
+	for _, f := range files {
+		if f == replay.StdinName {
+			n++
+		}
+	}
+	return n
 }

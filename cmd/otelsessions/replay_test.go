@@ -105,7 +105,8 @@ func TestReplayTable(t *testing.T) {
 	assert.Contains(t, out, "SERVICE")
 	assert.Regexp(t, `shop\s+1\.4\.2\s+production\s+all\s+5\s+1\s+1\s+80\.00%`, out)
 	assert.Regexp(t, `2026-12-03T15:04:00Z\s+4\s+1\s+1\s+75\.00%`, out)
-	assert.Contains(t, out, "1 error events outside sessions")
+	assert.Contains(t, out, "8 spans, 6 traces; in sessions 1 handled error event and 1 unhandled error event; "+
+		"1 error event outside sessions")
 }
 
 func TestReplayReadsStdin(t *testing.T) {
@@ -146,6 +147,8 @@ func TestUsageErrors(t *testing.T) {
 		"missing value":  {"replay", example, "--format"},
 		"bad duration":   {"replay", "--progress", "soon", example},
 		"format no file": {"replay", "--format", "json"},
+		"stdin twice":    {"replay", "-", "-"},
+		"negative tick":  {"replay", "--progress=-1s", example},
 	} {
 		t.Run(name, func(t *testing.T) {
 			code, out, errOut := runCmd(t, nil, args...)

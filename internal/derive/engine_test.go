@@ -170,3 +170,27 @@ func TestResolveForgetsTheTrace(t *testing.T) {
 	_, ok = e.Resolve(traceID("t1"))
 	assert.False(t, ok)
 }
+
+// TestLookAlikeSpansResolveTheSameInAnyOrder covers two order dependencies a user found: copies of one span
+// that differ only in status (the copy in Error counts), and entry spans of different services sharing an
+// id (the earliest starts the one session).
+func TestLookAlikeSpansResolveTheSameInAnyOrder(t *testing.T) {
+	plain := sp{svc: "a", id: "01", kind: server}
+	failed := sp{svc: "a", id: "01", kind: server, err: true}
+	for _, order := range [][]sp{{plain, failed}, {failed, plain}} {
+		r, st := deriveAll(Config{}, build(order[0]), build(order[1]))
+		assert.Equal(t, session.Counts{Started: 1, Unhandled: 1, UnhandledEvents: 1}, r.Summary.Total())
+		assert.Equal(t, int64(1), st.DuplicateSpans)
+	}
+
+	early := sp{svc: "b", id: "02", parent: "01", kind: server}
+	late := sp{svc: "c", id: "02", parent: "01", kind: server, at: 2 * time.Minute}
+	caller := sp{svc: "a", id: "01", kind: client}
+	for _, order := range [][]sp{{caller, early, late}, {late, early, caller}, {early, caller, late}} {
+		r, _ := deriveAll(Config{}, build(order[0]), build(order[1]), build(order[2]))
+		b := r.Summary.Buckets()
+		require.Len(t, b, 1)
+		assert.Equal(t, "b", b[0].Release.Service)
+		assert.Equal(t, "2026-12-03T15:04:00Z", b[0].Minute.Format(time.RFC3339))
+	}
+}

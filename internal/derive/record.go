@@ -24,6 +24,7 @@ const (
 	attrHTTPRoute       = "http.route"
 	attrHTTPStatus      = "http.response.status_code"
 	attrHTTPStatusOld   = "http.status_code"
+	attrZipkinNoStart   = "otel.zipkin.absentField.startTime"
 	flagHasIsRemote     = 0x100
 	flagIsRemote        = 0x200
 	overrideNone        = 0
@@ -40,6 +41,7 @@ type spanRec struct {
 	kind       ptrace.SpanKind
 	flags      uint32
 	statusErr  bool // the status is Error and the span yields a status event if it has no exception event
+	untimed    bool // the span has no start time
 	override   uint8
 	nexc       int32  // exception events of this span in the trace's exc list
 	name       string // kept only for spans with errors
@@ -64,6 +66,7 @@ func record(sp ptrace.Span, res, idx int32, exc []excRec, cfg *Config, st *Stats
 		kind: sp.Kind(), flags: sp.Flags(),
 	}
 	attrs := sp.Attributes()
+	rec.untimed = rec.start == 0 || isTrue(attrs, attrZipkinNoStart)
 	rec.override = readOverride(attrs, st)
 	events := sp.Events()
 	for i := range events.Len() {

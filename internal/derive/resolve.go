@@ -24,6 +24,7 @@ type resolver struct {
 }
 
 func (e *Engine) resolve(id pcommon.TraceID, ts *traceState) Trace {
+	e.canonicalize(ts)
 	n := len(ts.spans)
 	r := &resolver{
 		e: e, spans: ts.spans, first: make(map[pcommon.SpanID]int32, n),

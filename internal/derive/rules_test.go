@@ -2,6 +2,7 @@ package derive
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -289,4 +290,31 @@ func TestStatusEventIsNamedFromErrorType(t *testing.T) {
 		assert.True(t, ev.FromStatus)
 	}
 	assert.Equal(t, map[string]bool{"timeout": true, "cart failure": false}, names)
+}
+
+// TestUntimedEntrySpanTakesTheTraceStart covers Zipkin spans without a timestamp: the translator starts them
+// at the Unix epoch and marks them; a session must not land in the minute 1970-01-01T00:00.
+func TestUntimedEntrySpanTakesTheTraceStart(t *testing.T) {
+	td := build(
+		sp{svc: "a", id: "01", kind: server, attrs: map[string]any{"otel.zipkin.absentField.startTime": true}},
+		sp{svc: "a", id: "02", parent: "01", kind: internal, at: 90 * time.Second},
+		sp{svc: "a", id: "03", parent: "01", kind: internal, at: 30 * time.Second},
+	)
+	r, _ := deriveAll(Config{}, td)
+	b := r.Summary.Buckets()
+	require.Len(t, b, 1)
+	assert.Equal(t, "2026-12-03T15:04:00Z", b[0].Minute.Format(time.RFC3339), "base + 30 s is 15:04:35")
+}
+
+// TestExceptionOnA4xxServerSpan pins the decision of docs/semantics.md: on a SERVER span with a 4xx response
+// the Error status is disregarded, so an exception there is handled unless it escaped.
+func TestExceptionOnA4xxServerSpan(t *testing.T) {
+	spans := []sp{{
+		svc: "a", id: "01", kind: server, err: true, attrs: map[string]any{"http.response.status_code": 404},
+		exc: []map[string]any{exc()},
+	}}
+	r, _ := deriveAll(Config{}, build(spans...))
+	assert.Equal(t, session.Counts{Started: 1, Handled: 1, HandledEvents: 1}, r.Summary.Total())
+	r, _ = deriveAll(Config{ServerClientErrors: true}, build(spans...))
+	assert.Equal(t, session.Counts{Started: 1, Unhandled: 1, UnhandledEvents: 1}, r.Summary.Total())
 }

@@ -1,11 +1,16 @@
 package derive
 
-import "time"
+import (
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+)
 
 // startSessions starts one session per entry span. Two entry spans with the same id (bad data) share one
 // session, so that no session is counted twice.
 func (r *resolver) startSessions(t *Trace) {
 	byID := make(map[[8]byte]int32)
+	earliest := r.earliestStart()
 	for i := range r.spans {
 		r.sess[i] = unknown
 		if r.dup[i] || !r.isEntry(int32(i)) {
@@ -20,13 +25,30 @@ func (r *resolver) startSessions(t *Trace) {
 		k := int32(len(t.Sessions)) //nolint:gosec // at most one per span, below MaxTraceSpans
 		byID[s.id] = k
 		r.sess[i] = k
+		start := s.start
+		if s.untimed {
+			start = earliest
+		}
 		t.Sessions = append(t.Sessions, Session{
 			ID:          SessionID(t.ID, s.id),
 			EntrySpanID: s.id,
-			StartedAt:   s.start.AsTime(),
+			StartedAt:   start.AsTime(),
 			Resource:    r.e.resources[s.res],
 		})
 	}
+}
+
+// earliestStart returns the earliest start of a span with a start time, the start of an entry span that has
+// none (Zipkin spans may lack a timestamp), or 0 when no span has one.
+func (r *resolver) earliestStart() pcommon.Timestamp {
+	var min pcommon.Timestamp
+	for i := range r.spans {
+		s := &r.spans[i]
+		if !s.untimed && !r.dup[i] && (min == 0 || s.start < min) {
+			min = s.start
+		}
+	}
+	return min
 }
 
 // sessionOf returns the session of the span's nearest entry ancestor, or -1. The walk is bounded by the

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 )
 
@@ -12,10 +13,7 @@ import (
 func (r *Result) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	row := func(cells ...string) {
-		for _, c := range cells {
-			_, _ = io.WriteString(tw, c+"\t")
-		}
-		_, _ = io.WriteString(tw, "\n")
+		_, _ = io.WriteString(tw, strings.Join(cells, "\t")+"\n")
 	}
 	row("SERVICE", "VERSION", "STAGE", "MINUTE", "STARTED", "UNHANDLED", "HANDLED", "STABILITY")
 	rep := r.JSON()
@@ -30,10 +28,50 @@ func (r *Result) WriteTable(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\n%d spans, %d traces, %d handled and %d unhandled error events in sessions, "+
-		"%d error events outside sessions\n", rep.Spans, rep.Traces, rep.HandledEvents, rep.UnhandledEvents,
-		rep.ErrorsOutsideSessions)
+	_, err := fmt.Fprintf(w, "\n%s, %s; in sessions %s and %s; %s outside sessions\n",
+		count(rep.Spans, "span", "spans"), count(rep.Traces, "trace", "traces"),
+		count(rep.HandledEvents, "handled error event", "handled error events"),
+		count(rep.UnhandledEvents, "unhandled error event", "unhandled error events"),
+		count(rep.ErrorsOutsideSessions, "error event", "error events"))
+	if err != nil {
+		return err
+	}
+	var skipped int64
+	for _, f := range rep.Files {
+		skipped += int64(f.SkippedLines)
+	}
+	if dropped := dropNote(rep, skipped); dropped != "" {
+		_, err = fmt.Fprintf(w, "not counted: %s\n", dropped)
+	}
 	return err
+}
+
+// dropNote lists what the engine read but did not count, or returns "".
+func dropNote(rep ReportJSON, skipped int64) string {
+	var parts []string
+	for _, p := range []struct {
+		n         int64
+		one, many string
+	}{
+		{rep.DuplicateSpans, "duplicate span", "duplicate spans"},
+		{rep.MalformedSpans, "malformed span", "malformed spans"},
+		{rep.OversizedSpans, "span beyond the per-trace cap", "spans beyond the per-trace cap"},
+		{rep.MalformedAttributes, "malformed override attribute", "malformed override attributes"},
+		{skipped, "line of other signals", "lines of other signals"},
+	} {
+		if p.n > 0 {
+			parts = append(parts, count(p.n, p.one, p.many))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// count writes n with the noun's singular or plural form.
+func count(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.FormatInt(n, 10) + " " + many
 }
 
 func counts(f Figures) []string {
