@@ -13,14 +13,14 @@ func (e *Engine) canonicalize(ts *traceState) {
 	n := len(ts.spans)
 	perm := make([]int32, n)
 	for i := range perm {
-		perm[i] = int32(i) //nolint:gosec // below MaxTraceSpans
+		perm[i] = int32(i)
 	}
 	slices.SortStableFunc(perm, func(a, b int32) int { return e.compareSpans(&ts.spans[a], &ts.spans[b]) })
 	inverse := make([]int32, n)
 	spans := make([]spanRec, n)
 	for to, from := range perm {
 		spans[to] = ts.spans[from]
-		inverse[from] = int32(to) //nolint:gosec // below MaxTraceSpans
+		inverse[from] = int32(to)
 	}
 	ts.spans = spans
 	for i := range ts.exc {

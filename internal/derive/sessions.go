@@ -41,14 +41,14 @@ func (r *resolver) startSessions(t *Trace) {
 // earliestStart returns the earliest start of a span with a start time, the start of an entry span that has
 // none (Zipkin spans may lack a timestamp), or 0 when no span has one.
 func (r *resolver) earliestStart() pcommon.Timestamp {
-	var min pcommon.Timestamp
+	var first pcommon.Timestamp
 	for i := range r.spans {
 		s := &r.spans[i]
-		if !s.untimed && !r.dup[i] && (min == 0 || s.start < min) {
-			min = s.start
+		if !s.untimed && !r.dup[i] && (first == 0 || s.start < first) {
+			first = s.start
 		}
 	}
-	return min
+	return first
 }
 
 // sessionOf returns the session of the span's nearest entry ancestor, or -1. The walk is bounded by the
