@@ -34,6 +34,8 @@ func runReplay(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		"do not disregard the Error status of a SERVER span with an HTTP 4xx response")
 	fs.DurationVar(&opts.ProgressEvery, "progress", time.Second,
 		"print progress on stderr at this interval once a run takes longer (0 turns it off)")
+	var bf bugsnagFlags
+	bf.register(fs)
 	fs.Usage = func() {
 		_, _ = io.WriteString(stderr, replayUsage)
 		fs.PrintDefaults()
@@ -62,10 +64,21 @@ func runReplay(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		fs.Usage()
 		return exitBadUsage
 	}
-	res, err := replay.Run(ctx, files, opts)
+	x, err := bf.exporter(stderr)
 	if err != nil {
 		_, _ = fmt.Fprintf(stderr, "otelsessions replay: %v\n", err)
-		return exitFailed
+		return exitBadUsage
+	}
+	if x != nil {
+		opts.Exporter = x
+	}
+	res, err := replay.Run(ctx, files, opts)
+	if x != nil {
+		err = errors.Join(err, bf.shutdown(ctx, x, stderr))
+	}
+	sendFailed := err != nil
+	if sendFailed {
+		_, _ = fmt.Fprintf(stderr, "otelsessions replay: %v\n", err)
 	}
 	for _, f := range res.Files {
 		switch {
@@ -85,7 +98,7 @@ func runReplay(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		_, _ = fmt.Fprintf(stderr, "otelsessions replay: writing the report: %v\n", err)
 		return exitFailed
 	}
-	if res.Failed() {
+	if res.Failed() || sendFailed {
 		return exitFailed
 	}
 	return exitOK

@@ -27,6 +27,7 @@ func (t Trace) Emit(sink session.Sink) {
 			Unhandled: ev.Unhandled, Overridden: ev.Overridden, Class: ev.Class, Message: ev.Message,
 			Stacktrace: ev.Stacktrace, Context: ev.Context, Time: ev.Time,
 			Service: ev.Resource.Service, App: ev.Resource.App, Device: ev.Resource.Device,
+			Attributes: ev.Request,
 		}
 		if ev.Session >= 0 {
 			out.Session = sessions[ev.Session]

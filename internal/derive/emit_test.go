@@ -27,7 +27,10 @@ func TestEmitCountsLikeTheReport(t *testing.T) {
 		sp{svc: "api", id: "01", kind: server, err: true},
 		sp{svc: "api", id: "02", parent: "01", kind: internal, at: time.Second, exc: []map[string]any{exc()}},
 		sp{svc: "api", trace: "t2", id: "01", kind: server},
-		sp{svc: "api", trace: "t2", id: "02", parent: "01", kind: client, err: true},
+		sp{svc: "api", trace: "t2", id: "02", parent: "01", kind: client, err: true, attrs: map[string]any{
+			"http.request.method": "GET", "url.full": "http://cart/items", "http.response.status_code": 503,
+			"db.system": "none",
+		}},
 		sp{svc: "q", trace: "t3", id: "01", kind: consumer, err: true},
 	)
 	e := New(Config{})
@@ -50,4 +53,7 @@ func TestEmitCountsLikeTheReport(t *testing.T) {
 	assert.Same(t, first.Session, second.Session)
 	assert.Equal(t, "Boom", second.Class)
 	assert.Nil(t, sink.events[3].Session, "the consumer's error is outside any session")
+	assert.Equal(t, map[string]string{
+		"http.request.method": "GET", "url.full": "http://cart/items", "http.response.status_code": "503",
+	}, sink.events[2].Attributes)
 }

@@ -47,6 +47,7 @@ type spanRec struct {
 	name       string // kept only for spans with errors
 	context    string
 	statusMsg  string
+	request    map[string]string // request attributes, kept only for spans with errors
 }
 
 // excRec is an exception event kept until its trace is resolved.
@@ -87,6 +88,7 @@ func record(sp ptrace.Span, res, idx int32, exc []excRec, cfg *Config, st *Stats
 		rec.statusMsg = statusName(sp, attrs)
 	}
 	if rec.nexc > 0 || rec.statusErr {
+		rec.request = requestAttrs(attrs)
 		rec.name = sp.Name()
 		rec.context = attrString(attrs, attrHTTPRoute)
 		if rec.context == "" {
@@ -94,6 +96,26 @@ func record(sp ptrace.Span, res, idx int32, exc []excRec, cfg *Config, st *Stats
 		}
 	}
 	return rec, exc
+}
+
+// requestPrefixes are the attribute namespaces that describe the request a span served or made.
+var requestPrefixes = []string{"http.", "url.", "client.", "server.", "user_agent.", "net."}
+
+// requestAttrs copies the span's request attributes as strings, or returns nil when there are none.
+func requestAttrs(attrs pcommon.Map) map[string]string {
+	var out map[string]string
+	for k, v := range attrs.All() {
+		for _, p := range requestPrefixes {
+			if strings.HasPrefix(k, p) {
+				if out == nil {
+					out = make(map[string]string)
+				}
+				out[k] = v.AsString()
+				break
+			}
+		}
+	}
+	return out
 }
 
 // statusName names the failure behind an Error status: error.type, the status message, the Zipkin or Jaeger

@@ -109,7 +109,7 @@ func (r *resolver) addEvent(t *Trace, span int32, ov uint8, unhandled bool, ev E
 		ev.Unhandled, ev.Overridden = ov == overrideUnhandled, true
 	}
 	ev.Session = int(r.sess[span])
-	ev.SpanID, ev.SpanName, ev.Context = s.id, s.name, s.context
+	ev.SpanID, ev.SpanName, ev.Context, ev.Request = s.id, s.name, s.context, s.request
 	ev.Resource = r.e.resources[s.res]
 	if ev.Time.Equal(time.Unix(0, 0)) {
 		ev.Time = s.start.AsTime()

@@ -47,7 +47,9 @@ type ErrorEvent struct {
 	SpanID     pcommon.SpanID
 	SpanName   string
 	// Context is the span's http.route, or its name.
-	Context  string
+	Context string
+	// Request holds the span's request attributes (http.*, url.*, client.*, server.*, user_agent.*, net.*).
+	Request  map[string]string
 	Time     time.Time
 	Resource *Resource
 }

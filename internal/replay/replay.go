@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/otelsessions/otelsessions/internal/derive"
 	"github.com/otelsessions/otelsessions/internal/tracefile"
+	"github.com/otelsessions/otelsessions/session"
 )
 
 // StdinName is the file name that reads standard input.
@@ -26,7 +28,19 @@ type Options struct {
 	// Progress receives a progress line every ProgressEvery once a run takes longer than that; nil for none.
 	Progress      io.Writer
 	ProgressEvery time.Duration
+	// Exporter, when set, receives every session and error event replay derives, and is flushed every
+	// FlushEvery error events (default 500) so that its bounded buffers never overflow.
+	Exporter   Exporter
+	FlushEvery int
 }
+
+// Exporter is where replay sends what it derives, such as the Bugsnag exporter.
+type Exporter interface {
+	session.Sink
+	ForceFlush(ctx context.Context) error
+}
+
+const defaultFlushEvery = 500
 
 // FileResult is what replay made of one file.
 type FileResult struct {
@@ -74,8 +88,22 @@ func Run(ctx context.Context, files []string, opts Options) (*Result, error) {
 		})
 		res.Files = append(res.Files, fr)
 	}
-	e.ResolveAll(res.Report.Add)
+	var flushErr error
+	pending := 0
+	e.ResolveAll(func(t derive.Trace) {
+		res.Report.Add(t)
+		if opts.Exporter == nil || flushErr != nil {
+			return
+		}
+		t.Emit(opts.Exporter)
+		if pending += len(t.Events); pending >= cmp.Or(opts.FlushEvery, defaultFlushEvery) {
+			flushErr, pending = opts.Exporter.ForceFlush(ctx), 0
+		}
+	})
 	res.Stats = e.Stats()
+	if flushErr != nil {
+		return res, fmt.Errorf("sending what replay derived: %w", flushErr)
+	}
 	return res, nil
 }
 

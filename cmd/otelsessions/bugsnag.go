@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/otelsessions/otelsessions/exporter"
+)
+
+// apiKeyEnv is the environment variable that may hold the Bugsnag API key.
+const apiKeyEnv = "BUGSNAG_API_KEY"
+
+// bugsnagFlags are the flags that send what a command derives to Bugsnag's Sessions and Notify APIs.
+type bugsnagFlags struct {
+	apiKey   string
+	sessions string
+	notify   string
+	timeout  time.Duration
+}
+
+func (f *bugsnagFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.apiKey, "api-key", "", "Bugsnag project API key; sends sessions and errors to Bugsnag "+
+		"(default $"+apiKeyEnv+")")
+	fs.StringVar(&f.sessions, "bugsnag-sessions", "", "Bugsnag Sessions API endpoint (default "+
+		"https://sessions.bugsnag.com)")
+	fs.StringVar(&f.notify, "bugsnag-notify", "", "Bugsnag Notify API endpoint (default https://notify.bugsnag.com)")
+	fs.DurationVar(&f.timeout, "send-timeout", 30*time.Second, "how long to wait for Bugsnag before exiting")
+}
+
+// exporter returns the Bugsnag exporter the flags ask for, or nil when they ask for none. Its errors never
+// contain the key.
+func (f *bugsnagFlags) exporter(stderr io.Writer) (*exporter.Exporter, error) {
+	key := f.apiKey
+	if key == "" {
+		key = os.Getenv(apiKeyEnv)
+	}
+	if key == "" {
+		if f.sessions != "" || f.notify != "" {
+			return nil, errors.New("--bugsnag-sessions and --bugsnag-notify need an API key (--api-key or $" +
+				apiKeyEnv + ")")
+		}
+		return nil, nil
+	}
+	opts := []exporter.Option{exporter.WithLogger(stderrLogger(stderr)), exporter.WithEventBufferSize(10000)}
+	if f.sessions != "" {
+		opts = append(opts, exporter.WithSessionsEndpoint(f.sessions))
+	}
+	if f.notify != "" {
+		opts = append(opts, exporter.WithNotifyEndpoint(f.notify))
+	}
+	return exporter.New(key, opts...)
+}
+
+// shutdown delivers what is pending and reports on stderr what was sent and lost; it fails when anything
+// was lost.
+func (f *bugsnagFlags) shutdown(ctx context.Context, x *exporter.Exporter, stderr io.Writer) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), f.timeout)
+	defer cancel()
+	err := x.Shutdown(ctx)
+	st := x.Stats()
+	_, _ = fmt.Fprintf(stderr, "otelsessions: Bugsnag: %d of %d sessions and %d of %d error events sent, "+
+		"%d sessions and %d events skipped by release stage, %d sessions and %d events lost\n",
+		st.SessionsSent, st.SessionsCounted, st.EventsSent, st.EventsCounted, st.SessionsSkipped,
+		st.EventsSkipped, st.SessionsDropped, st.EventsDropped)
+	if err == nil && (st.SessionsDropped > 0 || st.EventsDropped > 0) {
+		err = errors.New("some sessions or events could not be delivered")
+	}
+	return err
+}
+
+// stderrLogger logs the exporter's retries and drops, one line each, to stderr.
+func stderrLogger(w io.Writer) *zap.Logger {
+	enc := zapcore.NewConsoleEncoder(zap.NewDevelopmentEncoderConfig())
+	return zap.New(zapcore.NewCore(enc, zapcore.AddSync(w), zap.InfoLevel))
+}

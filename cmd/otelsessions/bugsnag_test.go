@@ -1,0 +1,110 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const testKey = "0123456789abcdef0123456789abcdef"
+
+// bugsnagServer is a real HTTP server that accepts Sessions and Notify payloads and keeps them.
+type bugsnagServer struct {
+	mu       sync.Mutex
+	sessions []map[string]any
+	events   []map[string]any
+	headers  []http.Header
+}
+
+func (b *bugsnagServer) handler(kind string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var payload map[string]any
+		if err := json.Unmarshal(body, &payload); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		b.headers = append(b.headers, r.Header.Clone())
+		if kind == "sessions" {
+			b.sessions = append(b.sessions, payload)
+		} else {
+			evs, _ := payload["events"].([]any)
+			for _, e := range evs {
+				m, _ := e.(map[string]any)
+				b.events = append(b.events, m)
+			}
+		}
+		w.WriteHeader(http.StatusAccepted)
+	}
+}
+
+func (b *bugsnagServer) sessionsStarted() float64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var n float64
+	for _, p := range b.sessions {
+		counts, _ := p["sessionCounts"].([]any)
+		for _, c := range counts {
+			m, _ := c.(map[string]any)
+			v, _ := m["sessionsStarted"].(float64)
+			n += v
+		}
+	}
+	return n
+}
+
+// TestReplaySendsToBugsnag replays the example with the key from the environment and checks that Bugsnag
+// receives the sessions and the three error events replay counted (two in sessions, one outside), while the
+// JSON report is printed as before and the key appears in no output.
+func TestReplaySendsToBugsnag(t *testing.T) {
+	var b bugsnagServer
+	sessions := httptest.NewServer(b.handler("sessions"))
+	defer sessions.Close()
+	notify := httptest.NewServer(b.handler("notify"))
+	defer notify.Close()
+	t.Setenv(apiKeyEnv, testKey)
+
+	code, out, errOut := runCmd(t, nil, "replay", "--format", "json", "--bugsnag-sessions", sessions.URL,
+		"--bugsnag-notify", notify.URL, example)
+	require.Equal(t, exitOK, code, errOut)
+	r := decode(t, out)
+	assert.Equal(t, int64(5), r.SessionsStarted)
+	assert.InDelta(t, 5, b.sessionsStarted(), 0)
+	require.Len(t, b.events, 3)
+	var unhandled, withSession int
+	for _, e := range b.events {
+		if u, _ := e["unhandled"].(bool); u {
+			unhandled++
+		}
+		if _, ok := e["session"]; ok {
+			withSession++
+		}
+	}
+	assert.Equal(t, 1, unhandled)
+	assert.Equal(t, 2, withSession)
+	for _, h := range b.headers {
+		assert.Equal(t, testKey, h.Get("Bugsnag-Api-Key"))
+	}
+	assert.Contains(t, errOut, "5 of 5 sessions and 3 of 3 error events sent")
+	assert.NotContains(t, out+errOut, testKey)
+}
+
+func TestReplayBugsnagUsageErrors(t *testing.T) {
+	t.Setenv(apiKeyEnv, "")
+	code, _, errOut := runCmd(t, nil, "replay", "--bugsnag-notify", "http://127.0.0.1:1", example)
+	assert.Equal(t, exitBadUsage, code)
+	assert.Contains(t, errOut, "need an API key")
+
+	bad := "  " + testKey
+	code, out, errOut := runCmd(t, nil, "replay", "--api-key", bad, example)
+	assert.Equal(t, exitBadUsage, code)
+	assert.NotContains(t, out+errOut, testKey, "the refused key is not printed")
+}
