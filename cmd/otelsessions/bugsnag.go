@@ -16,7 +16,7 @@ import (
 )
 
 // apiKeyEnv is the environment variable that may hold the Bugsnag API key.
-const apiKeyEnv = "BUGSNAG_API_KEY"
+const apiKeyEnv = "BUGSNAG_API_KEY" //nolint:gosec // the name of a variable, not a credential
 
 // bugsnagFlags are the flags that send what a command derives to Bugsnag's Sessions and Notify APIs.
 type bugsnagFlags struct {

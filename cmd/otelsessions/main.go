@@ -24,6 +24,7 @@ const usage = `usage: otelsessions COMMAND [flags] ...
 Commands:
   replay [flags] FILE...   stability reports from trace files (OTLP JSON/JSON Lines/protobuf,
                            Zipkin v2 JSON, Jaeger JSON); "-" reads standard input
+  demo [flags]             a live service with the span processor, under generated load
 
 Run "otelsessions COMMAND -h" for the flags of a command.
 `
@@ -44,6 +45,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch args[0] {
 	case "replay":
 		return runReplay(ctx, args[1:], stdin, stdout, stderr)
+	case "demo":
+		return runDemo(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		_, _ = io.WriteString(stdout, usage)
 		return exitOK

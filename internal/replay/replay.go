@@ -37,6 +37,7 @@ type Options struct {
 // Exporter is where replay sends what it derives, such as the Bugsnag exporter.
 type Exporter interface {
 	session.Sink
+	// ForceFlush delivers what the exporter holds and returns once it is delivered or ctx ends.
 	ForceFlush(ctx context.Context) error
 }
 

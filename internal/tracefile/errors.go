@@ -45,20 +45,29 @@ func (e *Error) Unwrap() error { return e.Err }
 // errNotTrace is wrapped by every error that says the content is not trace data.
 var errNotTrace = errors.New("not trace data")
 
-// chunk is a piece of the file decoded as one unit (a whole document or one JSON line).
-// line is the number of the line data starts on.
+// chunk is a piece of the file decoded as one unit: a whole document, one JSON line or one of several
+// concatenated values. line and col are the position of data[0] in the file; col 0 means column 1.
 type chunk struct {
 	data []byte
 	line int
+	col  int
 }
 
 // pos converts a byte offset in c.data to a line and column of the file.
 func (c chunk) pos(off int) (line, col int) {
 	off = min(max(off, 0), len(c.data))
 	before := c.data[:off]
-	line = c.line + bytes.Count(before, []byte{'\n'})
-	col = off - (bytes.LastIndexByte(before, '\n') + 1) + 1
-	return line, col
+	nl := bytes.LastIndexByte(before, '\n')
+	if nl < 0 {
+		return c.line, max(c.col, 1) + off
+	}
+	return c.line + bytes.Count(before, []byte{'\n'}), off - nl
+}
+
+// sub returns the part of c from off to end, positioned in the file.
+func (c chunk) sub(off, end int) chunk {
+	line, col := c.pos(off)
+	return chunk{data: c.data[off:end], line: line, col: col}
 }
 
 // syntaxError returns the offset and error of the first JSON syntax error in c.data,

@@ -64,7 +64,7 @@ func TestReadBadInput(t *testing.T) {
 		{name: "plain text", input: "hello, world\n", want: "not trace data (tried OTLP protobuf:", notTrace: true},
 		{
 			name: "empty object", input: "{}",
-			want: "in:1:1: not trace data: a JSON object with an empty object", line: 1, col: 1, notTrace: true,
+			want: "in:1:1: not trace data: an empty JSON object", line: 1, col: 1, notTrace: true,
 		},
 		{
 			name: "empty array", input: " []",
@@ -86,14 +86,14 @@ func TestReadBadInput(t *testing.T) {
 		{
 			name:  "bad OTLP id",
 			input: `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"zz","spanId":"0000000000000001"}]}]}]}`,
-			want: "in:1: invalid OTLP/JSON traces: " +
+			want: "in:1:55: bad OTLP span: " +
 				`resourceSpans[0].scopeSpans[0].spans[0].traceId: id "zz" is neither`,
-			line: 1,
+			line: 1, col: 55,
 		},
 		{
 			name:  "wrong type of id",
 			input: `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":5}]}]}]}`,
-			want:  "traceId: want a string, got a number", line: 1,
+			want:  "traceId: want a string, got a number", line: 1, col: 55,
 		},
 		{
 			name: "BOM then empty object", input: "\xef\xbb\xbf{}",

@@ -30,8 +30,7 @@ func (rd *reader) readJaegerTrace(off int, t *jTrace, lim *errLimiter) {
 			span, err = jaegerSpan(t.TraceID, js)
 		}
 		if err != nil {
-			lim.fail(off, fmt.Errorf("bad Jaeger span: trace %s, span %d (spanID %q): %w",
-				t.TraceID, i, js.SpanID, err))
+			lim.fail(off, fmt.Errorf("bad Jaeger span: span %d (spanID %q) of %s: %w", i, js.SpanID, traceName(t), err))
 			continue
 		}
 		b := byProcess[key]
@@ -47,12 +46,20 @@ func (rd *reader) readJaegerTrace(off int, t *jTrace, lim *errLimiter) {
 		// One batch at a time: ProtoToTraces regroups several through a map, in random order.
 		one, err := jaeger.ProtoToTraces([]*model.Batch{b})
 		if err != nil {
-			lim.fail(off, fmt.Errorf("translating Jaeger trace %s: %w", t.TraceID, err))
+			lim.fail(off, fmt.Errorf("translating Jaeger %s: %w", traceName(t), err))
 			continue
 		}
 		one.ResourceSpans().MoveAndAppendTo(td.ResourceSpans())
 	}
 	rd.emit(FormatJaegerJSON, td)
+}
+
+// traceName names a trace for an error message.
+func traceName(t *jTrace) string {
+	if t.TraceID == "" {
+		return "a trace without traceID"
+	}
+	return fmt.Sprintf("trace %q", clip(t.TraceID))
 }
 
 // jaegerProcess finds the process of a span: by processID in the trace's processes, else embedded.
@@ -81,6 +88,9 @@ func jaegerProcess(t *jTrace, js *jSpan) (string, *model.Process, error) {
 func jaegerSpan(traceID string, js *jSpan) (*model.Span, error) {
 	if js.TraceID != "" {
 		traceID = js.TraceID
+	}
+	if traceID == "" {
+		return nil, errors.New("the span has no traceID either")
 	}
 	tid, err := jaegerTraceID(traceID)
 	if err != nil {

@@ -1,111 +1,100 @@
 package tracefile
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 )
 
-// normalizeOTLP rewrites OTLP/JSON as other tools write it into the spec encoding pdata reads:
-// a top-level "batches" key becomes "resourceSpans", "instrumentationLibrarySpans" becomes
-// "scopeSpans", "instrumentationLibrary" becomes "scope", and base64 trace and span ids (of
-// spans and links) become hex. changed tells whether anything was rewritten.
-func normalizeOTLP(data []byte) (out []byte, changed bool, err error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var root map[string]any
-	if err := dec.Decode(&root); err != nil {
-		return nil, false, fmt.Errorf("decoding JSON: %w", err)
-	}
-	n := &normalizer{}
-	key := n.rename(root, "resourceSpans", "resource_spans", "batches")
-	for i, rs := range objects(root[key]) {
-		ssKey := n.rename(rs, "scopeSpans", "scope_spans",
-			"instrumentationLibrarySpans", "instrumentation_library_spans")
-		for j, ss := range objects(rs[ssKey]) {
-			n.rename(ss, "scope", "scope", "instrumentationLibrary", "instrumentation_library")
-			for k, span := range objects(ss["spans"]) {
-				at := func() string { return fmt.Sprintf("%s[%d].%s[%d].spans[%d]", key, i, ssKey, j, k) }
-				if err := n.fixIDs(span, at); err != nil {
-					return nil, false, err
-				}
-				for l, link := range objects(span["links"]) {
-					linkAt := func() string { return fmt.Sprintf("%s.links[%d]", at(), l) }
-					if err := n.fixIDs(link, linkAt); err != nil {
-						return nil, false, err
-					}
-				}
-			}
+// edit changes the document where the salvager copies it: an id rewritten to hex (repl), or an array
+// without the elements left out (elems and drop).
+type edit struct {
+	rng
+	repl  []byte
+	elems []rng
+	drop  map[int]bool
+}
+
+// appendRaw appends doc[r.off:r.end] to b with the edits inside r applied.
+func (s *salvager) appendRaw(b []byte, r rng) []byte {
+	pos := r.off
+	i, _ := slices.BinarySearchFunc(s.edits, r.off, func(e *edit, off int) int { return e.off - off })
+	for ; i < len(s.edits) && s.edits[i].off < r.end; i++ {
+		e := s.edits[i]
+		if e.off < pos || e.end > r.end { // inside an edit already applied
+			continue
 		}
-	}
-	if !n.changed {
-		return data, false, nil
-	}
-	out, err = json.Marshal(root)
-	if err != nil {
-		return nil, false, fmt.Errorf("re-encoding JSON: %w", err)
-	}
-	return out, true, nil
-}
-
-// normalizer remembers whether it rewrote anything.
-type normalizer struct{ changed bool }
-
-// rename moves the first of the old keys present in m to want unless want or alt (its snake_case
-// spelling) is there already. It returns the key the value is now under.
-func (n *normalizer) rename(m map[string]any, want, alt string, old ...string) string {
-	if _, ok := m[want]; ok {
-		return want
-	}
-	if _, ok := m[alt]; ok {
-		return alt
-	}
-	for _, o := range old {
-		if v, ok := m[o]; ok {
-			delete(m, o)
-			m[want] = v
-			n.changed = true
-			return want
+		b = append(b, s.doc[pos:e.off]...)
+		pos = e.end
+		if e.elems == nil {
+			b = append(b, e.repl...)
+			continue
 		}
-	}
-	return want
-}
-
-// idFields lists the id fields of a span or link, with both spellings and their size in bytes.
-var idFields = []struct {
-	keys [2]string
-	size int
-}{
-	{[2]string{"traceId", "trace_id"}, 16},
-	{[2]string{"spanId", "span_id"}, 8},
-	{[2]string{"parentSpanId", "parent_span_id"}, 8},
-}
-
-// fixIDs rewrites the base64 ids of one span or link to hex.
-func (n *normalizer) fixIDs(m map[string]any, at func() string) error {
-	for _, f := range idFields {
-		for _, key := range f.keys {
-			v, ok := m[key]
-			if !ok {
+		b = append(b, '[')
+		n := 0
+		for k, el := range e.elems {
+			if e.drop[k] {
 				continue
 			}
-			s, ok := v.(string)
-			if !ok {
-				return fmt.Errorf("%s.%s: want a string, got %s", at(), key, jsonKind(v))
+			if n > 0 {
+				b = append(b, ',')
 			}
-			h, err := hexID(s, f.size)
-			if err != nil {
-				return fmt.Errorf("%s.%s: %w", at(), key, err)
-			}
-			if h != s {
-				m[key] = h
-				n.changed = true
-			}
+			n++
+			b = s.appendRaw(b, el)
+		}
+		b = append(b, ']')
+	}
+	return append(b, s.doc[pos:r.end]...)
+}
+
+// raw returns doc[r.off:r.end] with the edits inside r applied.
+func (s *salvager) raw(r rng) []byte { return s.appendRaw(nil, r) }
+
+// addEdit records e, keeping the edits sorted by offset.
+func (s *salvager) addEdit(e *edit) {
+	i, _ := slices.BinarySearchFunc(s.edits, e.off, func(e *edit, off int) int { return e.off - off })
+	s.edits = slices.Insert(s.edits, i, e)
+}
+
+// dropElem leaves element k of the array arr (whose elements are elems) out of the copies.
+func (s *salvager) dropElem(arr rng, elems []rng, k int) {
+	i, found := slices.BinarySearchFunc(s.edits, arr.off, func(e *edit, off int) int { return e.off - off })
+	if !found || s.edits[i].elems == nil {
+		s.addEdit(&edit{rng: arr, elems: elems, drop: map[int]bool{}})
+	}
+	i, _ = slices.BinarySearchFunc(s.edits, arr.off, func(e *edit, off int) int { return e.off - off })
+	s.edits[i].drop[k] = true
+}
+
+// idSizes gives the size in bytes of the id fields of a span or link, in both spellings.
+var idSizes = map[string]int{
+	"traceId": 16, "trace_id": 16, "spanId": 8, "span_id": 8, "parentSpanId": 8, "parent_span_id": 8,
+}
+
+// fixIDs checks the id fields of a span or link and records edits rewriting base64 ids to hex. It returns the
+// offset and error of the first bad id.
+func (s *salvager) fixIDs(fields []jfield, path string) (int, error) {
+	for _, f := range fields {
+		size, ok := idSizes[f.key]
+		if !ok {
+			continue
+		}
+		raw := s.doc[f.val.off:f.val.end]
+		var id string
+		if raw[0] != '"' || json.Unmarshal(raw, &id) != nil {
+			return f.val.off, fmt.Errorf("%s.%s: want a string, got %s", path, f.key, jsonKindOf(raw))
+		}
+		h, err := hexID(id, size)
+		if err != nil {
+			return f.val.off, fmt.Errorf("%s.%s: %w", path, f.key, err)
+		}
+		if h != id {
+			s.addEdit(&edit{rng: f.val, repl: []byte(`"` + h + `"`)})
 		}
 	}
-	return nil
+	return 0, nil
 }
 
 // hexID returns id as hex: unchanged if it already is hex of size bytes (or empty), decoded if base64.
@@ -129,22 +118,25 @@ func hexID(id string, size int) (string, error) {
 			return hex.EncodeToString(b), nil
 		}
 	}
-	if len(id) > 48 {
-		id = id[:48] + "…"
-	}
-	return "", fmt.Errorf("id %q is neither %d hex digits nor base64 of %d bytes", id, 2*size, size)
+	return "", fmt.Errorf("id %q is neither %d hex digits nor base64 of %d bytes", clip(id), 2*size, size)
 }
 
-// objects returns the JSON objects in v when v is an array, skipping other elements.
-func objects(v any) []map[string]any {
-	arr, _ := v.([]any)
-	out := make([]map[string]any, 0, len(arr))
-	for _, e := range arr {
-		if m, ok := e.(map[string]any); ok {
-			out = append(out, m)
-		}
+// jsonKindOf names the JSON type of the valid JSON value raw.
+func jsonKindOf(raw []byte) string {
+	switch firstByte(raw) {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	default:
+		return "a number"
 	}
-	return out
 }
 
 // jsonKind names the JSON type of a decoded value.

@@ -102,12 +102,14 @@ func (rd *reader) see(f Format) {
 // without a line number gives none either.
 func (rd *reader) fail(c chunk, off int, err error) {
 	e := &Error{File: rd.name, Err: err}
-	if c.line > 0 {
-		if off >= 0 {
-			e.Line, e.Column = c.pos(off)
-		} else {
-			e.Line = c.line
-		}
+	switch {
+	case c.line <= 0:
+	case off >= 0:
+		e.Line, e.Column = c.pos(off)
+	case c.col > 1: // a value that starts inside a line
+		e.Line, e.Column = c.line, c.col
+	default:
+		e.Line = c.line
 	}
 	rd.errs = append(rd.errs, e)
 }
@@ -116,13 +118,19 @@ func (rd *reader) fail(c chunk, off int, err error) {
 func (rd *reader) read(data []byte) {
 	data = bytes.TrimPrefix(data, utf8BOM)
 	start := skipSpace(data, 0)
-	if start == len(data) {
+	switch {
+	case start == len(data):
 		rd.fail(chunk{}, -1, errors.New("empty input: no trace data"))
+		return
+	case compressed(data) != "":
+		rd.fail(chunk{}, -1, fmt.Errorf("%w: %s; decompress it first", errNotTrace, compressed(data)))
 		return
 	}
 	if b := data[start]; b != '{' && b != '[' {
-		rd.readProto(data)
-		return
+		if _, ok := scalarEnd(data, start); !ok {
+			rd.readProto(data)
+			return
+		}
 	}
 	rd.readJSON(data)
 	if rd.stats.Batches == 0 && len(rd.errs) > 0 && data[0] == 0x0a {
@@ -135,17 +143,19 @@ func (rd *reader) read(data []byte) {
 	}
 }
 
-// readJSON reads JSON content as JSON Lines or as one document, whichever it looks like.
+// readJSON reads JSON content as JSON Lines or as a stream of values (often just one document), whichever
+// it looks like.
 func (rd *reader) readJSON(data []byte) {
+	whole := chunk{data: data, line: 1}
 	if !looksLikeLines(data) {
-		rd.readDoc(chunk{data: data, line: 1})
+		rd.readValues(whole)
 		return
 	}
 	rd.readLines(data)
 	if rd.stats.Batches == 0 && rd.stats.SkippedLines == 0 && len(rd.errs) > 0 {
 		// Nothing worked line by line: maybe it is one document after all.
 		alt := &reader{name: rd.name}
-		alt.readDoc(chunk{data: data, line: 1})
+		alt.readValues(whole)
 		if len(alt.errs) == 0 {
 			*rd = *alt
 		}
@@ -182,7 +192,7 @@ func looksLikeLines(data []byte) bool {
 	return false
 }
 
-// readLines reads JSON Lines: every non-blank line is a document of its own.
+// readLines reads JSON Lines: every non-blank line is a document of its own (or several, see readValues).
 func (rd *reader) readLines(data []byte) {
 	for n := 1; len(data) > 0; n++ {
 		line := data
@@ -195,64 +205,7 @@ func (rd *reader) readLines(data []byte) {
 		if skipSpace(line, 0) == len(line) {
 			continue
 		}
-		rd.readDoc(chunk{data: line, line: n})
+		rd.readValues(chunk{data: line, line: n})
 	}
 }
 
-// readDoc reads one JSON document, guarding against panics in the decoders.
-func (rd *reader) readDoc(c chunk) {
-	defer func() {
-		if p := recover(); p != nil {
-			rd.fail(c, -1, fmt.Errorf("internal error decoding trace data: %v", p))
-		}
-	}()
-	switch firstByte(c.data) {
-	case '{':
-		rd.readObject(c)
-	case '[':
-		rd.readZipkin(c)
-	default:
-		rd.notJSON(c)
-	}
-}
-
-// notJSON reports a document that does not start like an object or array.
-func (rd *reader) notJSON(c chunk) {
-	if rd.failSyntax(c) {
-		return
-	}
-	rd.fail(c, skipSpace(c.data, 0), fmt.Errorf("%w: a JSON %s, not an object or array", errNotTrace, jsonType(c.data)))
-}
-
-// jsonType names the type of the valid JSON value in b.
-func jsonType(b []byte) string {
-	switch firstByte(b) {
-	case '"':
-		return "string"
-	case 't', 'f':
-		return "boolean"
-	case 'n':
-		return "null"
-	default:
-		return "number"
-	}
-}
-
-// readProto reads the whole content as one OTLP protobuf ExportTraceServiceRequest.
-func (rd *reader) readProto(data []byte) {
-	defer func() {
-		if p := recover(); p != nil {
-			rd.fail(chunk{}, -1, fmt.Errorf("%w (tried OTLP protobuf: panic: %v)", errNotTrace, p))
-		}
-	}()
-	var u ptrace.ProtoUnmarshaler
-	td, err := u.UnmarshalTraces(data)
-	switch {
-	case err != nil:
-		rd.fail(chunk{}, -1, fmt.Errorf("%w (tried OTLP protobuf: %w)", errNotTrace, err))
-	case td.SpanCount() == 0:
-		rd.fail(chunk{}, -1, fmt.Errorf("%w (tried OTLP protobuf: no spans in %d bytes)", errNotTrace, len(data)))
-	default:
-		rd.emit(FormatOTLPProto, td)
-	}
-}

@@ -2,7 +2,9 @@ package tracefile
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
+	"math/bits"
 	"strconv"
 	"strings"
 )
@@ -102,14 +104,100 @@ func skipNested(b []byte, i int) (int, error) {
 	return 0, errScan
 }
 
+// valueEnd returns the index just past the object or array starting at b[i], checking that its brackets
+// match; ok is false when they do not or the value is cut short. It does not validate what lies between
+// the brackets: it is the cheap scan that finds where a value ends, before a decoder reads it.
+func valueEnd(b []byte, i int) (end int, ok bool) { return scanValue(b, i, nil) }
+
+// scanValue is valueEnd that also appends the keys of an object (as written, escapes included) to keys,
+// unless keys is nil.
+func scanValue(b []byte, i int, keys *[]string) (end int, ok bool) {
+	var buf [64]byte
+	closers := buf[:0] // the closing bracket each open one wants
+	for ; i < len(b); i++ {
+		c := b[i]
+		if !structural[c] {
+			continue
+		}
+		switch c {
+		case '"':
+			e := stringEnd(b, i+1)
+			if e < 0 {
+				return 0, false
+			}
+			if keys != nil && len(closers) == 1 && closers[0] == '}' {
+				if p := lastNonSpace(b, i); p >= 0 && (b[p] == '{' || b[p] == ',') {
+					*keys = append(*keys, string(b[i+1:e]))
+				}
+			}
+			i = e
+		case '{':
+			closers = append(closers, '}')
+		case '[':
+			closers = append(closers, ']')
+		default:
+			n := len(closers) - 1
+			if n < 0 || closers[n] != c {
+				return 0, false
+			}
+			if n == 0 {
+				return i + 1, true
+			}
+			closers = closers[:n]
+		}
+	}
+	return 0, false
+}
+
+// Constants for reading 8 bytes at a time.
+const (
+	ones8  = 0x0101010101010101
+	highs8 = 0x8080808080808080
+	quote8 = '"' * ones8
+	bslash = '\\' * ones8
+)
+
+// stringEnd returns the index of the quote that ends the JSON string whose content starts at b[i], or -1.
+// It looks at 8 bytes at a time for a quote or a backslash.
+func stringEnd(b []byte, i int) int {
+	for {
+		for i+8 <= len(b) {
+			x := binary.LittleEndian.Uint64(b[i:])
+			q, e := x^quote8, x^bslash
+			if m := ((q-ones8)&^q | (e-ones8)&^e) & highs8; m != 0 { // a zero byte in q or e
+				i += bits.TrailingZeros64(m) / 8
+				break
+			}
+			i += 8
+		}
+		for i < len(b) && b[i] != '"' && b[i] != '\\' {
+			i++
+		}
+		switch {
+		case i >= len(b):
+			return -1
+		case b[i] == '"':
+			return i
+		}
+		i += 2 // an escaped character
+	}
+}
+
+// lastNonSpace returns the index of the last non-blank byte of b before i, or -1.
+func lastNonSpace(b []byte, i int) int {
+	for i--; i >= 0 && isSpace(b[i]); i-- {
+	}
+	return i
+}
+
 // complete reports whether line holds exactly one whole JSON object or array (as a JSON Lines line does).
 func complete(line []byte) bool {
 	i := skipSpace(line, 0)
 	if i >= len(line) || (line[i] != '{' && line[i] != '[') {
 		return false
 	}
-	end, err := skipNested(line, i)
-	return err == nil && skipSpace(line, end) == len(line)
+	end, ok := valueEnd(line, i)
+	return ok && skipSpace(line, end) == len(line)
 }
 
 // firstKey returns the first key of the JSON object in doc, escapes included, or "".

@@ -1,10 +1,11 @@
 package tracefile
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -52,19 +53,25 @@ func hasEmptyTraceID(td ptrace.Traces) bool {
 
 // readZipkinSpans decodes and translates the spans of a valid JSON array one at a time.
 func (rd *reader) readZipkinSpans(c chunk) {
+	start := skipSpace(c.data, 0)
+	elems, err := arrayElems(c.data, start)
+	if err != nil { // cannot happen: c is valid JSON
+		rd.fail(c, start, fmt.Errorf("reading Zipkin spans: %w", err))
+		return
+	}
+	if !slices.ContainsFunc(elems, func(e rng) bool { return c.data[e.off] == '{' }) {
+		rd.fail(c, start, fmt.Errorf("%w: a JSON array whose elements are not Zipkin spans (the first is %s)",
+			errNotTrace, jsonKindOf(c.data[elems[0].off:elems[0].end])))
+		return
+	}
 	lim := &errLimiter{rd: rd, c: c}
 	var good []*zipkinmodel.SpanModel
 	tr := zipkinv2.ToTranslator{ParseStringTags: false}
-	dec := json.NewDecoder(bytes.NewReader(c.data))
-	err := walkArray(dec, c.data, func(off int) {
-		span := new(zipkinmodel.SpanModel)
-		if err := dec.Decode(span); err != nil {
-			lim.fail(off, zipkinError(len(good) == 0, err))
-			return
-		}
-		if err := checkZipkinSpan(span); err != nil {
-			lim.fail(off, zipkinError(len(good) == 0, err))
-			return
+	for _, e := range elems {
+		span, err := decodeZipkinSpan(c.data[e.off:e.end])
+		if err != nil {
+			lim.fail(e.off, zipkinError(len(good) == 0, err))
+			continue
 		}
 		if _, err := tr.ToTraces([]*zipkinmodel.SpanModel{span}); err != nil {
 			// The translator parses OTel-encoded annotations ("name|json|dropped") and otlp.link.* tags;
@@ -72,11 +79,8 @@ func (rd *reader) readZipkinSpans(c chunk) {
 			span = withPlainAnnotations(span)
 		}
 		good = append(good, span)
-	})
-	lim.done("Zipkin spans")
-	if err != nil {
-		rd.fail(c, -1, fmt.Errorf("reading Zipkin spans: %w", err))
 	}
+	lim.done("Zipkin spans")
 	if len(good) == 0 {
 		return
 	}
@@ -96,6 +100,89 @@ func zipkinError(first bool, err error) error {
 	}
 	return fmt.Errorf("bad Zipkin span: %w", err)
 }
+
+// decodeZipkinSpan decodes one element of a Zipkin array, naming the field at fault when it cannot.
+func decodeZipkinSpan(raw []byte) (*zipkinmodel.SpanModel, error) {
+	if raw[0] != '{' {
+		return nil, fmt.Errorf("want a span object, got %s", jsonKindOf(raw))
+	}
+	if err := checkZipkinIDs(raw); err != nil {
+		return nil, err
+	}
+	span := new(zipkinmodel.SpanModel)
+	if err := json.Unmarshal(raw, span); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return nil, zipkinTypeError{te}
+		}
+		return nil, err
+	}
+	if err := checkZipkinSpan(span); err != nil {
+		return nil, err
+	}
+	return span, nil
+}
+
+// checkZipkinIDs checks the ids of a span object: hex strings of up to 32 (traceId) or 16 digits.
+func checkZipkinIDs(raw []byte) error {
+	var ids struct {
+		TraceID  json.RawMessage `json:"traceId"`
+		ID       json.RawMessage `json:"id"`
+		ParentID json.RawMessage `json:"parentId"`
+	}
+	if json.Unmarshal(raw, &ids) != nil {
+		return nil // the full decode reports it
+	}
+	for _, f := range []struct {
+		name   string
+		val    json.RawMessage
+		digits int
+	}{{"traceId", ids.TraceID, 32}, {"id", ids.ID, 16}, {"parentId", ids.ParentID, 16}} {
+		if len(f.val) == 0 || string(f.val) == "null" {
+			continue
+		}
+		var s string
+		if err := json.Unmarshal(f.val, &s); err != nil {
+			return fmt.Errorf("%s: want a hex string, got %s", f.name, jsonKindOf(f.val))
+		}
+		if s == "" && f.name == "parentId" {
+			continue
+		}
+		if s == "" || len(s) > f.digits || !isHex(s) {
+			return fmt.Errorf("%s %q is not an id of 1 to %d hex digits", f.name, clip(s), f.digits)
+		}
+	}
+	return nil
+}
+
+// zipkinTypeError words a JSON type mismatch in a Zipkin span without Go type names.
+type zipkinTypeError struct{ err *json.UnmarshalTypeError }
+
+func (e zipkinTypeError) Error() string {
+	want := "another type"
+	switch e.err.Type.Kind() {
+	case reflect.String:
+		want = "a string"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		want = "an integer"
+	case reflect.Float32, reflect.Float64:
+		want = "a number"
+	case reflect.Bool:
+		want = "a boolean"
+	case reflect.Map, reflect.Struct, reflect.Pointer:
+		want = "an object"
+	case reflect.Slice, reflect.Array:
+		want = "an array"
+	}
+	field := strings.ReplaceAll(e.err.Field, "Alias.", "")
+	if field == "" {
+		return fmt.Sprintf("want %s, got a JSON %s", want, e.err.Value)
+	}
+	return fmt.Sprintf("%s: want %s, got a JSON %s", field, want, e.err.Value)
+}
+
+func (e zipkinTypeError) Unwrap() error { return e.err }
 
 // checkZipkinSpan rejects what zipkin-go lets through but a span cannot do without.
 func checkZipkinSpan(s *zipkinmodel.SpanModel) error {

@@ -43,8 +43,15 @@ func TestReadZipkinBadSpans(t *testing.T) {
 		{
 			name:    "array of numbers",
 			input:   `[1, 2]`,
-			wantErr: []string{"not trace data (tried Zipkin v2:", "not trace data (tried Zipkin v2:"},
-			pos:     [][2]int{{1, 2}, {1, 5}},
+			wantErr: []string{"z.json:1:1: not trace data: a JSON array whose elements are not Zipkin spans (the first is a number)"},
+			pos:     [][2]int{{1, 1}},
+		},
+		{
+			name:    "a number among spans",
+			input:   "[" + good + ",\n 7]",
+			spans:   1,
+			wantErr: []string{"z.json:2:2: bad Zipkin span: want a span object, got a number"},
+			pos:     [][2]int{{2, 2}},
 		},
 	}
 	for _, tt := range tests {
