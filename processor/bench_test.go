@@ -1,0 +1,92 @@
+package processor
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/otelsessions/otelsessions/internal/tally"
+)
+
+var errBench = errors.New("bench failure")
+
+// noopProcessor is a span processor that does nothing.
+type noopProcessor struct{}
+
+func (noopProcessor) OnStart(context.Context, sdktrace.ReadWriteSpan) {}
+
+func (noopProcessor) OnEnd(sdktrace.ReadOnlySpan) {}
+
+func (noopProcessor) Shutdown(context.Context) error { return nil }
+
+func (noopProcessor) ForceFlush(context.Context) error { return nil }
+
+// benchProviders returns the same TracerProvider set-up without and with the processor (counting into a
+// tally.Sink, as the demo does). The processor's clock is the returned one: benchmarks advance it by the
+// time between operations of a service under load, so that its span table holds what such a service's
+// would (the spans of one grace period), instead of filling up at the benchmark's pace.
+func benchProviders(b *testing.B) (map[string]*sdktrace.TracerProvider, *fakeClock) {
+	b.Helper()
+	clock := newFakeClock()
+	out := map[string]*sdktrace.TracerProvider{
+		"without": sdktrace.NewTracerProvider(sdktrace.WithResource(testResource)),
+		// Any span processor makes the SDK snapshot every span at its end: this is that share of the cost.
+		"noop": sdktrace.NewTracerProvider(sdktrace.WithResource(testResource),
+			sdktrace.WithSpanProcessor(noopProcessor{})),
+		"with": sdktrace.NewTracerProvider(sdktrace.WithResource(testResource),
+			sdktrace.WithSpanProcessor(New(WithSink(&tally.Sink{}), withClock(clock.now)))),
+	}
+	b.Cleanup(func() {
+		for _, tp := range out {
+			_ = tp.Shutdown(context.WithoutCancel(b.Context()))
+		}
+	})
+	return out, clock
+}
+
+// BenchmarkSpan measures one span started and ended inside a request's session, at 100,000 spans a
+// second on the processor's clock.
+func BenchmarkSpan(b *testing.B) {
+	for _, name := range []string{"without", "noop", "with"} {
+		b.Run(name+"Processor", func(b *testing.B) {
+			tps, clock := benchProviders(b)
+			tracer := tps[name].Tracer("bench")
+			ctx, entry := tracer.Start(b.Context(), "GET /", trace.WithSpanKind(trace.SpanKindServer))
+			defer entry.End()
+			b.ReportAllocs()
+			for b.Loop() {
+				_, s := tracer.Start(ctx, "child")
+				s.End()
+				clock.advance(10 * time.Microsecond)
+			}
+		})
+	}
+}
+
+// BenchmarkRequest measures one request: an entry span and 9 children, one of which records an exception,
+// at 10,000 requests a second on the processor's clock.
+func BenchmarkRequest(b *testing.B) {
+	for _, name := range []string{"without", "noop", "with"} {
+		b.Run(name+"Processor", func(b *testing.B) {
+			tps, clock := benchProviders(b)
+			tracer := tps[name].Tracer("bench")
+			b.ReportAllocs()
+			for b.Loop() {
+				ctx, entry := tracer.Start(b.Context(), "GET /", trace.WithSpanKind(trace.SpanKindServer))
+				for i := range 9 {
+					_, s := tracer.Start(ctx, "child")
+					if i == 4 {
+						s.RecordError(errBench)
+					}
+					s.End()
+				}
+				entry.End()
+				clock.advance(100 * time.Microsecond)
+			}
+		})
+	}
+}
