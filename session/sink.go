@@ -39,3 +39,20 @@ type Sink interface {
 	// ErrorEvent counts e against its session, if any, and keeps it for delivery.
 	ErrorEvent(e Event)
 }
+
+// Tee returns a Sink that hands everything to each of sinks, in order.
+func Tee(sinks ...Sink) Sink { return tee(sinks) }
+
+type tee []Sink
+
+func (t tee) SessionStarted(s *Session) {
+	for _, k := range t {
+		k.SessionStarted(s)
+	}
+}
+
+func (t tee) ErrorEvent(e Event) {
+	for _, k := range t {
+		k.ErrorEvent(e)
+	}
+}

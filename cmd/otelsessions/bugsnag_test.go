@@ -108,3 +108,30 @@ func TestReplayBugsnagUsageErrors(t *testing.T) {
 	assert.Equal(t, exitBadUsage, code)
 	assert.NotContains(t, out+errOut, testKey, "the refused key is not printed")
 }
+
+// TestDemoSendsToBugsnag runs the demo of the issue with the Bugsnag flags: Bugsnag receives the 1000
+// sessions and the 120 error events (100 handled, 20 unhandled) the demo counts.
+func TestDemoSendsToBugsnag(t *testing.T) {
+	var b bugsnagServer
+	sessions := httptest.NewServer(b.handler("sessions"))
+	defer sessions.Close()
+	notify := httptest.NewServer(b.handler("notify"))
+	defer notify.Close()
+	code, out, errOut := runCmd(t, nil, "demo", "--requests", "1000", "--handled-rate", "0.1",
+		"--unhandled-rate", "0.02", "--seed", "7", "--format", "json", "--api-key", testKey,
+		"--bugsnag-sessions", sessions.URL, "--bugsnag-notify", notify.URL)
+	require.Equal(t, exitOK, code, errOut)
+	assert.Equal(t, int64(1000), decode(t, out).SessionsStarted)
+	assert.InDelta(t, 1000, b.sessionsStarted(), 0)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	require.Len(t, b.events, 120)
+	unhandled := 0
+	for _, e := range b.events {
+		if u, _ := e["unhandled"].(bool); u {
+			unhandled++
+		}
+	}
+	assert.Equal(t, 20, unhandled)
+	assert.NotContains(t, out+errOut, testKey)
+}

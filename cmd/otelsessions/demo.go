@@ -30,6 +30,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Uint64Var(&opts.Seed, "seed", 1, "seed of the choice of requests and of the trace IDs")
 	fs.Float64Var(&opts.SampleRatio, "sample-ratio", 1, "share of traces head sampling keeps for export")
 	format := fs.String("format", "table", "output format: table or json")
+	var bf bugsnagFlags
+	bf.register(fs)
 	fs.Usage = func() {
 		_, _ = io.WriteString(stderr, demoUsage)
 		fs.PrintDefaults()
@@ -57,11 +59,25 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *format == "json" {
 		opts.Progress = stderr
 	}
-	res, err := demo.Run(ctx, opts)
+	x, err := bf.exporter(stderr)
 	if err != nil {
 		_, _ = fmt.Fprintf(stderr, "otelsessions demo: %v\n", err)
-		return exitFailed
+		return exitBadUsage
 	}
+	if x != nil {
+		opts.Sink = x
+	}
+	res, err := demo.Run(ctx, opts)
+	if x != nil {
+		err = errors.Join(err, bf.shutdown(ctx, x, stderr))
+	}
+	if err != nil {
+		_, _ = fmt.Fprintf(stderr, "otelsessions demo: %v\n", err)
+		if res == nil {
+			return exitFailed
+		}
+	}
+	sendFailed := err != nil
 	if *format == "json" {
 		err = res.WriteJSON(stdout)
 	} else {
@@ -70,6 +86,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		_, _ = fmt.Fprintf(stderr, "otelsessions demo: writing the report: %v\n", err)
+		return exitFailed
+	}
+	if sendFailed {
 		return exitFailed
 	}
 	return exitOK

@@ -32,6 +32,8 @@ type Options struct {
 	FlushEvery time.Duration
 	// Concurrency is the number of concurrent clients; 0 means DefaultConcurrency.
 	Concurrency int
+	// Sink, when set, also receives every session and error event, such as the Bugsnag exporter.
+	Sink session.Sink
 }
 
 // Result is what a demo run measured: the sessions per release and minute as the processor counted them,
@@ -59,7 +61,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		opts.Concurrency = DefaultConcurrency
 	}
 	sink := newFlusher(opts.Progress, opts.FlushEvery)
-	p := processor.New(processor.WithSink(sink))
+	var out session.Sink = sink
+	if opts.Sink != nil {
+		out = session.Tee(sink, opts.Sink)
+	}
+	p := processor.New(processor.WithSink(out))
 	counter, exporter := newSpanCounter(), &countingExporter{newSpanCounter()}
 	tp := newTracerProvider(p, opts.SampleRatio, opts.Seed, counter, exporter)
 	srv := newServer(tp)
