@@ -1,5 +1,6 @@
 // Command otelsessions derives Bugsnag-style sessions and stability scores from OpenTelemetry traces.
 //
+//	otelsessions demo [flags]             a live instrumented net/http service under generated load
 //	otelsessions replay [flags] FILE...   stability reports from existing trace files ("-" reads stdin)
 package main
 

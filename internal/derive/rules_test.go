@@ -318,3 +318,18 @@ func TestExceptionOnA4xxServerSpan(t *testing.T) {
 	r, _ = deriveAll(Config{ServerClientErrors: true}, build(spans...))
 	assert.Equal(t, session.Counts{Started: 1, Unhandled: 1, UnhandledEvents: 1}, r.Summary.Total())
 }
+
+// TestPanicRecordedTwiceCountsOnce covers the OpenTelemetry Go SDK, which records a panic a second time when
+// the deferred span.End runs, as a plain exception event with the same type (written ".string") and message:
+// with the processor's panic wrapper's escaped event beside it, one failure is one unhandled event.
+func TestPanicRecordedTwiceCountsOnce(t *testing.T) {
+	r, _ := deriveAll(Config{}, build(sp{
+		svc: "a", id: "01", kind: server, err: true, exc: []map[string]any{
+			exc("exception.type", "string", "exception.message", "boom", "exception.escaped", true),
+			exc("exception.type", ".string", "exception.message", "boom"),
+			exc("exception.type", "*errors.errorString", "exception.message", "other"),
+		},
+	}))
+	assert.Equal(t, session.Counts{Started: 1, Unhandled: 1, UnhandledEvents: 2}, r.Summary.Total(),
+		"the repeat is dropped; the other exception on the entry span in Error is unhandled too")
+}

@@ -1,6 +1,7 @@
 package derive
 
 import (
+	"strings"
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -77,8 +78,8 @@ func (r *resolver) sessionOf(i int32) int32 {
 // errorEvents classifies the trace's exception events and Error statuses and counts them against their
 // sessions.
 func (r *resolver) errorEvents(t *Trace, exc []excRec) {
-	for _, x := range exc {
-		if r.dup[x.span] {
+	for i, x := range exc {
+		if r.dup[x.span] || repeatsEscaped(exc, i) {
 			continue
 		}
 		s := &r.spans[x.span]
@@ -100,6 +101,32 @@ func (r *resolver) errorEvents(t *Trace, exc []excRec) {
 			FromStatus: true, Class: s.statusMsg, Message: s.statusMsg, Time: s.start.AsTime(),
 		})
 	}
+}
+
+// repeatsEscaped reports whether exc[i] is the OpenTelemetry Go SDK's second record of a panic: a plain
+// exception event on the same span as an escaped one with the same type and message (the SDK writes a
+// predeclared type with a leading dot, ".string"). exc is ordered by span.
+func repeatsEscaped(exc []excRec, i int) bool {
+	x := &exc[i]
+	if x.escaped || x.override != overrideNone {
+		return false
+	}
+	for j := i - 1; j >= 0 && exc[j].span == x.span; j-- {
+		if sameFailure(&exc[j], x) {
+			return true
+		}
+	}
+	for j := i + 1; j < len(exc) && exc[j].span == x.span; j++ {
+		if sameFailure(&exc[j], x) {
+			return true
+		}
+	}
+	return false
+}
+
+func sameFailure(escaped, plain *excRec) bool {
+	return escaped.escaped && escaped.message == plain.message &&
+		strings.TrimPrefix(escaped.class, ".") == strings.TrimPrefix(plain.class, ".")
 }
 
 func (r *resolver) addEvent(t *Trace, span int32, ov uint8, unhandled bool, ev ErrorEvent) {
