@@ -24,9 +24,11 @@ type bugsnagFlags struct {
 	sessions string
 	notify   string
 	timeout  time.Duration
+	fs       *flag.FlagSet
 }
 
 func (f *bugsnagFlags) register(fs *flag.FlagSet) {
+	f.fs = fs
 	fs.StringVar(&f.apiKey, "api-key", "", "Bugsnag project API key; sends sessions and errors to Bugsnag "+
 		"(default $"+apiKeyEnv+")")
 	fs.StringVar(&f.sessions, "bugsnag-sessions", "", "Bugsnag Sessions API endpoint (default "+
@@ -38,6 +40,19 @@ func (f *bugsnagFlags) register(fs *flag.FlagSet) {
 // exporter returns the Bugsnag exporter the flags ask for, or nil when they ask for none. Its errors never
 // contain the key.
 func (f *bugsnagFlags) exporter(stderr io.Writer) (*exporter.Exporter, error) {
+	var empty error
+	f.fs.Visit(func(fl *flag.Flag) {
+		if (fl.Name == "bugsnag-sessions" || fl.Name == "bugsnag-notify" || fl.Name == "api-key") &&
+			fl.Value.String() == "" {
+			empty = fmt.Errorf("--%s is empty (an unset variable?); leave it out to use the default", fl.Name)
+		}
+	})
+	if empty != nil {
+		return nil, empty
+	}
+	if f.timeout <= 0 {
+		return nil, fmt.Errorf("--send-timeout must be positive, not %s", f.timeout)
+	}
 	key := f.apiKey
 	if key == "" {
 		key = os.Getenv(apiKeyEnv)
@@ -67,7 +82,8 @@ func (f *bugsnagFlags) shutdown(ctx context.Context, x *exporter.Exporter, stder
 	err := x.Shutdown(ctx)
 	st := x.Stats()
 	_, _ = fmt.Fprintf(stderr, "otelsessions: Bugsnag: %d of %d sessions and %d of %d error events sent, "+
-		"%d sessions and %d events skipped by release stage, %d sessions and %d events lost\n",
+		"%d sessions and %d events not sent by configuration (release stage not enabled, or session delivery "+
+		"off), %d sessions and %d events lost\n",
 		st.SessionsSent, st.SessionsCounted, st.EventsSent, st.EventsCounted, st.SessionsSkipped,
 		st.EventsSkipped, st.SessionsDropped, st.EventsDropped)
 	if err == nil && (st.SessionsDropped > 0 || st.EventsDropped > 0) {

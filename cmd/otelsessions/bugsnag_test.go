@@ -103,6 +103,17 @@ func TestReplayBugsnagUsageErrors(t *testing.T) {
 	assert.Equal(t, exitBadUsage, code)
 	assert.Contains(t, errOut, "need an API key")
 
+	for _, args := range [][]string{
+		{"--api-key", testKey, "--bugsnag-sessions", "", "--bugsnag-notify", "http://127.0.0.1:1"},
+		{"--api-key", ""},
+		{"--api-key", testKey, "--send-timeout", "0s"},
+		{"--api-key", testKey, "--send-timeout", "-1s"},
+	} {
+		code, _, errOut := runCmd(t, nil, append(append([]string{"replay"}, args...), example)...)
+		assert.Equal(t, exitBadUsage, code, "%v", args)
+		assert.NotEmpty(t, errOut)
+	}
+
 	bad := "  " + testKey
 	code, out, errOut := runCmd(t, nil, "replay", "--api-key", bad, example)
 	assert.Equal(t, exitBadUsage, code)
