@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Error is a problem at a position in a file. It prints as "name:line:col: msg",
@@ -64,12 +65,6 @@ func (c chunk) pos(off int) (line, col int) {
 	return c.line + bytes.Count(before, []byte{'\n'}), off - nl
 }
 
-// sub returns the part of c from off to end, positioned in the file.
-func (c chunk) sub(off, end int) chunk {
-	line, col := c.pos(off)
-	return chunk{data: c.data[off:end], line: line, col: col}
-}
-
 // syntaxError returns the offset and error of the first JSON syntax error in c.data,
 // or a nil error when c.data is valid JSON. It is only called on error paths.
 func (c chunk) syntaxError() (off int, err error) {
@@ -84,4 +79,16 @@ func (c chunk) syntaxError() (off int, err error) {
 		off = len(bytes.TrimRight(c.data, " \t\r\n"))
 	}
 	return off, se
+}
+
+// clip shortens s for an error message, cutting it between characters.
+func clip(s string) string {
+	if len(s) <= 48 {
+		return s
+	}
+	n := 48
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }

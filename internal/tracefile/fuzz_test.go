@@ -3,6 +3,7 @@ package tracefile
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 
 	"go.opentelemetry.io/collector/pdata/ptrace"
@@ -27,6 +28,12 @@ func FuzzRead(f *testing.F) {
 		jaegerDoc,
 		`{"data":[{"traceID":"1","spans":[{"spanID":"1","processID":"p9"}],"processes":{}}],"errors":[{"msg":"x"}]}`,
 		"\n{\x00",
+		otlpLine("0000000000000001") + " xx\n{\n \"resourceSpans\": [\n" + otlpLine("0000000000000002") + ",",
+		`{"resourceSpans":[{"resource":{"attributes":[{"key":"k","value":{"intValue":"x"}}]},"scopeSpans":[` +
+			`{"spans":[{"spanId":"AAAAAAAAAAE=","kind":"NOPE","links":[{"spanId":"zz"}],` +
+			`"attributes":[{"key":"a","value":{"doubleValue":[]}}]},{"spanId":"0000000000000002"}]}]}]}`,
+		"[1,{\"traceId\":\"1\",\"id\":\"nothex\"}] 7 , [",
+		"\x1f\x8b\x08",
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s))
@@ -57,8 +64,12 @@ func FuzzRead(f *testing.F) {
 			if !errors.As(e, &fe) {
 				t.Fatalf("%T is not *Error: %v", e, e)
 			}
-			if msg := fe.Error(); len(msg) == 0 {
+			msg := fe.Error()
+			if len(msg) == 0 {
 				t.Fatal("empty error message")
+			}
+			if strings.Contains(msg, "internal error") {
+				t.Fatalf("a bug surfaced as an error: %s", msg)
 			}
 		}
 	})

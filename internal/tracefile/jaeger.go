@@ -130,7 +130,7 @@ func (rd *reader) readJaeger(c chunk) {
 			return nil
 		}
 	})
-	lim.done("Jaeger traces or spans")
+	lim.done("bad Jaeger traces or spans")
 	if err != nil || !found {
 		if err == nil {
 			err = errors.New(`no "data" key`)

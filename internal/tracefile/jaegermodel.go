@@ -199,14 +199,6 @@ func isHex(s string) bool {
 	return true
 }
 
-// clip shortens s for an error message.
-func clip(s string) string {
-	if len(s) > 48 {
-		return s[:48] + "…"
-	}
-	return s
-}
-
 // jaegerKVs converts tags or log fields. A value that does not fit its declared type is kept as a string.
 func jaegerKVs(kvs []jKV) []model.KeyValue {
 	if len(kvs) == 0 {

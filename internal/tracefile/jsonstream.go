@@ -20,26 +20,30 @@ func valueStart(data []byte, off int) int {
 
 // errLimiter reports up to maxErrsPerDoc errors of one document and then counts the rest.
 type errLimiter struct {
-	rd      *reader
-	c       chunk
-	n       int
-	lastOff int
+	rd    *reader
+	c     chunk
+	n     int
+	lastC chunk
+	last  int
 }
 
-// fail reports err at off, or counts it once the limit is reached.
-func (l *errLimiter) fail(off int, err error) {
+// fail reports err at off of the document, or counts it once the limit is reached.
+func (l *errLimiter) fail(off int, err error) { l.failIn(l.c, off, err) }
+
+// failIn reports err at off of c, a part of the document, or counts it once the limit is reached.
+func (l *errLimiter) failIn(c chunk, off int, err error) {
 	l.n++
 	if l.n <= maxErrsPerDoc {
-		l.rd.fail(l.c, off, err)
+		l.rd.fail(c, off, err)
 		return
 	}
-	l.lastOff = off
+	l.lastC, l.last = c, off
 }
 
-// done reports how many errors were left out.
+// done reports how many errors were left out, at the place of the last one.
 func (l *errLimiter) done(what string) {
 	if extra := l.n - maxErrsPerDoc; extra > 0 {
-		l.rd.fail(l.c, l.lastOff, fmt.Errorf("%d more bad %s not reported", extra, what))
+		l.rd.fail(l.lastC, l.last, fmt.Errorf("%d more %s not reported", extra, what))
 	}
 }
 

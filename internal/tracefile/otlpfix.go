@@ -60,12 +60,21 @@ func (s *salvager) addEdit(e *edit) {
 
 // dropElem leaves element k of the array arr (whose elements are elems) out of the copies.
 func (s *salvager) dropElem(arr rng, elems []rng, k int) {
-	i, found := slices.BinarySearchFunc(s.edits, arr.off, func(e *edit, off int) int { return e.off - off })
-	if !found || s.edits[i].elems == nil {
-		s.addEdit(&edit{rng: arr, elems: elems, drop: map[int]bool{}})
+	e := s.arrayEdit(arr)
+	if e == nil {
+		e = &edit{rng: arr, elems: elems, drop: map[int]bool{}}
+		s.addEdit(e)
 	}
-	i, _ = slices.BinarySearchFunc(s.edits, arr.off, func(e *edit, off int) int { return e.off - off })
-	s.edits[i].drop[k] = true
+	e.drop[k] = true
+}
+
+// arrayEdit returns the edit of the array at arr, if there is one.
+func (s *salvager) arrayEdit(arr rng) *edit {
+	i, found := slices.BinarySearchFunc(s.edits, arr.off, func(e *edit, off int) int { return e.off - off })
+	if found && s.edits[i].elems != nil {
+		return s.edits[i]
+	}
+	return nil
 }
 
 // idSizes gives the size in bytes of the id fields of a span or link, in both spellings.

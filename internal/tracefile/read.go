@@ -23,8 +23,10 @@ type Stats struct {
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // Read detects the format of the file from its content (not its name) and calls fn with each batch of traces,
-// in file order. Good data beside bad data is still delivered: in JSON Lines a bad line gives an *Error for
-// that line and the other lines are still read. The returned error joins (errors.Join) every *Error.
+// in file order. A JSON file may hold several values (JSON Lines, or documents one after another in any
+// layout): each is read as a document. Good data beside bad data is still delivered: a bad JSON line or
+// document gives an *Error and the others are still read; a bad span gives an *Error at its position and the
+// spans beside it are still read. The returned error joins (errors.Join) every *Error.
 //
 // OTLP/JSON gives one batch per document or line, Zipkin one per document, Jaeger one per trace.
 // Batches without spans are not delivered. Read reads r to its end before decoding, so r need not be
@@ -143,69 +145,7 @@ func (rd *reader) read(data []byte) {
 	}
 }
 
-// readJSON reads JSON content as JSON Lines or as a stream of values (often just one document), whichever
-// it looks like.
+// readJSON reads JSON content: JSON Lines, one document or several (see readValues).
 func (rd *reader) readJSON(data []byte) {
-	whole := chunk{data: data, line: 1}
-	if !looksLikeLines(data) {
-		rd.readValues(whole)
-		return
-	}
-	rd.readLines(data)
-	if rd.stats.Batches == 0 && rd.stats.SkippedLines == 0 && len(rd.errs) > 0 {
-		// Nothing worked line by line: maybe it is one document after all.
-		alt := &reader{name: rd.name}
-		alt.readValues(whole)
-		if len(alt.errs) == 0 {
-			*rd = *alt
-		}
-	}
+	rd.readValues(chunk{data: data, line: 1})
 }
-
-// looksLikeLines reports whether data is JSON Lines: its first non-blank line is a whole JSON
-// value, or (when the first line is bad) its second one is, starting at column 1.
-func looksLikeLines(data []byte) bool {
-	first := true
-	for len(data) > 0 {
-		line := data
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = nil
-		}
-		trimmed := bytes.TrimSpace(line)
-		if len(trimmed) == 0 {
-			continue
-		}
-		if first {
-			if complete(line) {
-				return true
-			}
-			if len(trimmed) == 1 { // a lone '{' or '[' opens a pretty-printed document
-				return false
-			}
-			first = false
-			continue
-		}
-		return (line[0] == '{' || line[0] == '[') && complete(line)
-	}
-	return false
-}
-
-// readLines reads JSON Lines: every non-blank line is a document of its own (or several, see readValues).
-func (rd *reader) readLines(data []byte) {
-	for n := 1; len(data) > 0; n++ {
-		line := data
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = nil
-		}
-		line = bytes.TrimSuffix(line, []byte{'\r'})
-		if skipSpace(line, 0) == len(line) {
-			continue
-		}
-		rd.readValues(chunk{data: line, line: n})
-	}
-}
-

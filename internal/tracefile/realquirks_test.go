@@ -1,12 +1,17 @@
 package tracefile
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelsessions/otelsessions/internal/realdata"
@@ -81,16 +86,6 @@ func TestRealFileQuirks(t *testing.T) {
 		}
 		assert.Equal(t, 290, dup, "duplicated span ids")
 	})
-	t.Run("zipkin spans without timestamp start at the epoch, flagged", func(t *testing.T) {
-		absent := 0
-		for _, s := range readRealFile(t, "zipkin-v2-json/openzipkin-zipkin__smartthings-mobile-web-install.json") {
-			if v, ok := s.Attributes().Get("otel.zipkin.absentField.startTime"); ok && v.Bool() {
-				absent++
-				assert.Zero(t, s.StartTimestamp())
-			}
-		}
-		assert.Equal(t, 84, absent)
-	})
 	t.Run("otlp remote-parent flags survive", func(t *testing.T) {
 		flags := map[uint32]int{}
 		escaped := map[string]int{}
@@ -129,4 +124,67 @@ func TestRealFileQuirks(t *testing.T) {
 		assert.Equal(t, 20, withParent)
 		assert.Positive(t, events, "logs become events")
 	})
+}
+
+// TestZipkinAbsentStartTimeSmartThings pins what the replay engine relies on for Zipkin spans written without a
+// timestamp: Read leaves them as the contrib translator makes them, starting at the Unix epoch (and ending
+// there, as they have no duration either), flagged with the boolean attribute otel.zipkin.absentField.startTime
+// = true. In the real SmartThings file exactly the 84 spans without a timestamp carry it, whether the file is
+// read whole or span by span (when a bad span beside them makes Read fall back).
+func TestZipkinAbsentStartTimeSmartThings(t *testing.T) {
+	const attr = "otel.zipkin.absentField.startTime"
+	data, err := os.ReadFile(realdata.File(t, "zipkin-v2-json/openzipkin-zipkin__smartthings-mobile-web-install.json"))
+	require.NoError(t, err)
+	var raw []struct {
+		ID        string `json:"id"`
+		Name      string `json:"name"`
+		Timestamp *int64 `json:"timestamp"`
+	}
+	require.NoError(t, json.Unmarshal(data, &raw))
+	want := map[string]int{} // span id, name and start (µs, or "absent") -> count
+	for _, r := range raw {
+		start := "absent"
+		if r.Timestamp != nil {
+			start = strconv.FormatInt(*r.Timestamp, 10)
+		}
+		want[r.ID+" "+r.Name+" "+start]++
+	}
+	require.Equal(t, 84, countSuffix(want, " absent"), "spans without timestamp in the file")
+
+	check := func(t *testing.T, input []byte, wantErrs int) {
+		t.Helper()
+		_, tds, err := readBytes(t, "smartthings.json", input)
+		require.Len(t, fileErrors(t, err), wantErrs)
+		got := map[string]int{}
+		for _, s := range allSpans(tds) {
+			start := strconv.FormatInt(s.StartTimestamp().AsTime().UnixMicro(), 10)
+			if v, ok := s.Attributes().Get(attr); ok {
+				require.Equal(t, pcommon.ValueTypeBool, v.Type())
+				require.True(t, v.Bool())
+				assert.Zero(t, s.StartTimestamp(), "starts at the Unix epoch")
+				assert.Zero(t, s.EndTimestamp(), "ends at the Unix epoch: no duration")
+				start = "absent"
+			}
+			got[s.SpanID().String()+" "+s.Name()+" "+start]++
+		}
+		assert.Equal(t, want, got)
+		assert.Equal(t, 84, countSuffix(got, " absent"))
+	}
+	t.Run("whole file", func(t *testing.T) { check(t, data, 0) })
+	t.Run("span by span", func(t *testing.T) {
+		end := bytes.LastIndexByte(data, ']')
+		bad := append(append(data[:end:end], `,{"traceId":"14b60fd9ae504820","id":"nothex"}`...), data[end:]...)
+		check(t, bad, 1)
+	})
+}
+
+// countSuffix sums the counts of the keys of m that end with suffix.
+func countSuffix(m map[string]int, suffix string) int {
+	n := 0
+	for k, v := range m {
+		if strings.HasSuffix(k, suffix) {
+			n += v
+		}
+	}
+	return n
 }

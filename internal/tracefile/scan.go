@@ -5,11 +5,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"math/bits"
-	"strconv"
-	"strings"
 )
 
-// Fast, allocation-light scanning used to classify JSON documents and split JSON Lines.
+// Fast, allocation-light scanning used to find where JSON values end, classify JSON documents and walk them.
 // None of it validates JSON: it runs only where validity is known or does not matter,
 // and errors are left to encoding/json to locate.
 
@@ -104,14 +102,11 @@ func skipNested(b []byte, i int) (int, error) {
 	return 0, errScan
 }
 
-// valueEnd returns the index just past the object or array starting at b[i], checking that its brackets
-// match; ok is false when they do not or the value is cut short. It does not validate what lies between
-// the brackets: it is the cheap scan that finds where a value ends, before a decoder reads it.
-func valueEnd(b []byte, i int) (end int, ok bool) { return scanValue(b, i, nil) }
-
-// scanValue is valueEnd that also appends the keys of an object (as written, escapes included) to keys,
-// unless keys is nil.
-func scanValue(b []byte, i int, keys *[]string) (end int, ok bool) {
+// scanValue returns the index just past the object or array starting at b[i], checking that its brackets
+// match; ok is false when they do not or the value is cut short. It does not validate what lies between the
+// brackets: it is the cheap scan that finds where a value ends, before a decoder reads it. It appends where
+// the top-level keys of an object are (without their quotes) to keys, and returns the result.
+func scanValue(b []byte, i int, keys []rng) (end int, _ []rng, ok bool) {
 	var buf [64]byte
 	closers := buf[:0] // the closing bracket each open one wants
 	for ; i < len(b); i++ {
@@ -123,11 +118,11 @@ func scanValue(b []byte, i int, keys *[]string) (end int, ok bool) {
 		case '"':
 			e := stringEnd(b, i+1)
 			if e < 0 {
-				return 0, false
+				return 0, keys, false
 			}
-			if keys != nil && len(closers) == 1 && closers[0] == '}' {
+			if len(closers) == 1 && closers[0] == '}' {
 				if p := lastNonSpace(b, i); p >= 0 && (b[p] == '{' || b[p] == ',') {
-					*keys = append(*keys, string(b[i+1:e]))
+					keys = append(keys, rng{i + 1, e})
 				}
 			}
 			i = e
@@ -138,15 +133,15 @@ func scanValue(b []byte, i int, keys *[]string) (end int, ok bool) {
 		default:
 			n := len(closers) - 1
 			if n < 0 || closers[n] != c {
-				return 0, false
+				return 0, keys, false
 			}
 			if n == 0 {
-				return i + 1, true
+				return i + 1, keys, true
 			}
 			closers = closers[:n]
 		}
 	}
-	return 0, false
+	return 0, keys, false
 }
 
 // Constants for reading 8 bytes at a time.
@@ -185,36 +180,28 @@ func stringEnd(b []byte, i int) int {
 
 // lastNonSpace returns the index of the last non-blank byte of b before i, or -1.
 func lastNonSpace(b []byte, i int) int {
-	for i--; i >= 0 && isSpace(b[i]); i-- {
+	i--
+	for i >= 0 && isSpace(b[i]) {
+		i--
 	}
 	return i
 }
 
-// complete reports whether line holds exactly one whole JSON object or array (as a JSON Lines line does).
-func complete(line []byte) bool {
-	i := skipSpace(line, 0)
-	if i >= len(line) || (line[i] != '{' && line[i] != '[') {
-		return false
-	}
-	end, ok := valueEnd(line, i)
-	return ok && skipSpace(line, end) == len(line)
-}
-
-// firstKey returns the first key of the JSON object in doc, escapes included, or "".
-func firstKey(doc []byte) string {
+// firstKeyBytes returns the first key of the JSON object in doc, escapes included, or nil.
+func firstKeyBytes(doc []byte) []byte {
 	i := skipSpace(doc, 0)
 	if i >= len(doc) || doc[i] != '{' {
-		return ""
+		return nil
 	}
 	i = skipSpace(doc, i+1)
 	if i >= len(doc) || doc[i] != '"' {
-		return ""
+		return nil
 	}
 	end, err := skipString(doc, i)
 	if err != nil {
-		return ""
+		return nil
 	}
-	return string(doc[i+1 : end-1])
+	return doc[i+1 : end-1]
 }
 
 // topKeys returns the keys of the JSON object in doc, without looking into their values.
@@ -258,57 +245,4 @@ func topKeys(doc []byte) ([]string, error) {
 			return nil, errScan
 		}
 	}
-}
-
-// docKind is what the top-level keys of a JSON object say it holds.
-type docKind int
-
-const (
-	kindNone   docKind = iota // none of the keys below
-	kindOTLP                  // OTLP traces: resourceSpans or batches
-	kindJaeger                // Jaeger query API: data
-	kindOther                 // another OTLP signal: resourceLogs, resourceMetrics, resourceProfiles
-)
-
-// classify tells what a JSON object with the given top-level keys holds. Trace keys win.
-func classify(keys []string) docKind {
-	kind := kindNone
-	for _, k := range keys {
-		switch k {
-		case "resourceSpans", "resource_spans", "batches":
-			return kindOTLP
-		case "data":
-			kind = kindJaeger
-		case "resourceLogs", "resource_logs", "resourceMetrics", "resource_metrics",
-			"resourceProfiles", "resource_profiles":
-			if kind == kindNone {
-				kind = kindOther
-			}
-		}
-	}
-	return kind
-}
-
-// describeKeys lists keys for an error message, shortened.
-func describeKeys(keys []string) string {
-	if len(keys) == 0 {
-		return "an empty object"
-	}
-	const maxKeys, maxLen = 5, 40
-	var b strings.Builder
-	b.WriteString("keys ")
-	for i, k := range keys {
-		if i == maxKeys {
-			b.WriteString(", …")
-			break
-		}
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		if len(k) > maxLen {
-			k = k[:maxLen] + "…"
-		}
-		b.WriteString(strconv.Quote(k))
-	}
-	return b.String()
 }

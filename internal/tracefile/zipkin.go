@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/translator/zipkin/zipkinv2"
 	zipkinmodel "github.com/openzipkin/zipkin-go/model"
@@ -80,7 +81,7 @@ func (rd *reader) readZipkinSpans(c chunk) {
 		}
 		good = append(good, span)
 	}
-	lim.done("Zipkin spans")
+	lim.done("bad Zipkin spans")
 	if len(good) == 0 {
 		return
 	}
@@ -175,7 +176,17 @@ func (e zipkinTypeError) Error() string {
 	case reflect.Slice, reflect.Array:
 		want = "an array"
 	}
-	field := strings.ReplaceAll(e.err.Field, "Alias.", "")
+	var path []string // the Go field path, spelled as the JSON keys are
+	for f := range strings.SplitSeq(e.err.Field, ".") {
+		switch {
+		case f == "Alias" || f == "":
+		case len(f) > 1 && unicode.IsUpper(rune(f[1])): // IPv4
+			path = append(path, strings.ToLower(f))
+		default:
+			path = append(path, strings.ToLower(f[:1])+f[1:])
+		}
+	}
+	field := strings.Join(path, ".")
 	if field == "" {
 		return fmt.Sprintf("want %s, got a JSON %s", want, e.err.Value)
 	}

@@ -41,10 +41,12 @@ func TestReadZipkinBadSpans(t *testing.T) {
 			pos:     [][2]int{{1, 2}},
 		},
 		{
-			name:    "array of numbers",
-			input:   `[1, 2]`,
-			wantErr: []string{"z.json:1:1: not trace data: a JSON array whose elements are not Zipkin spans (the first is a number)"},
-			pos:     [][2]int{{1, 1}},
+			name:  "array of numbers",
+			input: `[1, 2]`,
+			wantErr: []string{
+				"z.json:1:1: not trace data: a JSON array whose elements are not Zipkin spans (the first is a number)",
+			},
+			pos: [][2]int{{1, 1}},
 		},
 		{
 			name:    "a number among spans",
