@@ -1,6 +1,7 @@
 package processor
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 
@@ -14,6 +15,10 @@ const (
 	// event, decides whether that event is unhandled, and on a span decides it for every error event of the
 	// span, its status event included. The event's attribute wins over the span's; both win over every
 	// other rule. Values of other types are ignored.
+	//
+	// Set it to false to keep an error recorded on an entry span handled when the response is a 5xx:
+	// otelhttp then sets the span's status to Error, and an exception on an entry span that ends in Error,
+	// or that status alone, is unhandled.
 	UnhandledKey = attribute.Key("otelsessions.unhandled")
 	// ExceptionEscapedKey marks an exception event whose exception escaped the span's scope: a bool, or the
 	// string "true" in any case. The semantic conventions dropped it; otelsessions reads it as unhandled.
@@ -22,6 +27,8 @@ const (
 	SessionIDKey = semconv.SessionIDKey
 
 	httpStatusCodeOldKey = attribute.Key("http.status_code")
+	httpMethodOldKey     = attribute.Key("http.method")
+	httpTargetOldKey     = attribute.Key("http.target")
 	errorTagKey          = attribute.Key("error")
 )
 
@@ -107,7 +114,25 @@ type spanFacts struct {
 	errorType   string
 	errorTag    string
 	route       string
+	method      string // http.request.method, or the older http.method
+	path        string // url.path, or the older http.target without its query
 	request     map[string]string
+}
+
+// context names where an error of the span happened: its http.route; else the request's method and path
+// ("GET /orders"), as otelhttp names a span once routed, since a panic escapes before otelhttp renames the
+// span and sets the route; else "".
+func (f *spanFacts) context() string {
+	switch {
+	case f.route != "":
+		return f.route
+	case f.path == "":
+		return ""
+	case f.method != "":
+		return f.method + " " + f.path
+	default:
+		return f.path
+	}
 }
 
 func readSpanFacts(attrs []attribute.KeyValue) spanFacts {
@@ -129,6 +154,14 @@ func readSpanFacts(attrs []attribute.KeyValue) spanFacts {
 			f.errorTag = kv.Value.String()
 		case semconv.HTTPRouteKey:
 			f.route = kv.Value.String()
+		case semconv.HTTPRequestMethodKey:
+			f.method = kv.Value.String()
+		case httpMethodOldKey:
+			f.method = cmp.Or(f.method, kv.Value.String())
+		case semconv.URLPathKey:
+			f.path = kv.Value.String()
+		case httpTargetOldKey:
+			f.path = cmp.Or(f.path, targetPath(kv.Value.String()))
 		}
 		if isRequestAttr(kv.Key) {
 			if f.request == nil {
@@ -164,4 +197,12 @@ func readExceptionFacts(attrs []attribute.KeyValue) exceptionFacts {
 		}
 	}
 	return f
+}
+
+// targetPath returns the path of an http.target: the target without its query or fragment.
+func targetPath(target string) string {
+	if i := strings.IndexAny(target, "?#"); i >= 0 {
+		return target[:i]
+	}
+	return target
 }

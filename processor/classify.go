@@ -111,7 +111,7 @@ func repeatsEscaped(escaped []exceptionFacts, f exceptionFacts) bool {
 func (p *Processor) baseEvent(s sdktrace.ReadOnlySpan, facts spanFacts) session.Event {
 	d := p.defaultsFor(s.Resource())
 	e := session.Event{
-		Context: facts.route, Service: d.service, App: d.app, Device: d.device,
+		Context: facts.context(), Service: d.service, App: d.app, Device: d.device,
 		Attributes: facts.request,
 	}
 	e.Device.RuntimeVersions = maps.Clone(d.device.RuntimeVersions)

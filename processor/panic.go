@@ -6,21 +6,22 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
-	"runtime"
 
 	"go.opentelemetry.io/otel/codes"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
 )
 
-// maxStack bounds the stack trace RecordPanic records.
-const maxStack = 64 << 10
-
 // RecordPanic records recovered, a value recovered from a panic, on the span in ctx as an unhandled
 // failure: an exception event with exception.escaped=true, and the span's status set to Error. Call it
 // from a deferred function that recovers, then re-panic (PanicHandler does this for net/http, package
 // grpcpanic for gRPC). Without it the SDK records a panic at span end as a plain exception event, which
 // the rules cannot tell from a handled one. It does nothing when the span in ctx is not recording.
+//
+// The event's exception.stacktrace starts at the panic site: the goroutine header, then the frame that
+// panicked, without the frames of the recording code and of the runtime's panic machinery, so that error
+// trackers grouping by top frame (Bugsnag) tell panics apart. Called outside a deferred recover, it starts
+// at RecordPanic's caller.
 func RecordPanic(ctx context.Context, recovered any) {
 	span := trace.SpanFromContext(ctx)
 	if !span.IsRecording() {
@@ -43,6 +44,12 @@ func RecordPanic(ctx context.Context, recovered any) {
 //	otelhttp.NewHandler(processor.PanicHandler(mux), "server")
 //
 // http.ErrAbortHandler, which aborts a response on purpose, is raised again without being recorded.
+//
+// The server closes the connection of a request whose handler panicked without an answer. Go's http.Client
+// sends a replayable request (a GET, HEAD, OPTIONS or TRACE without a body, or one with an Idempotency-Key
+// header) again when that happens on a reused keep-alive connection: one panicking GET from a Go client can
+// count as two (or more) crashed sessions, for one failed call on the client side. The sessions are right,
+// the handler did panic each time, but client-side counts of failed calls will not match.
 func PanicHandler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
@@ -65,15 +72,4 @@ func panicType(v any) string {
 		return t.String()
 	}
 	return t.PkgPath() + "." + t.Name()
-}
-
-// stack returns the calling goroutine's stack, which during a deferred recover still holds the frames that
-// panicked.
-func stack() string {
-	for n := 4 << 10; ; n *= 2 {
-		buf := make([]byte, n)
-		if m := runtime.Stack(buf, false); m < n || n >= maxStack {
-			return string(buf[:m])
-		}
-	}
 }

@@ -14,6 +14,14 @@ import (
 //
 // Recording costs what sampling would, minus the export, for every request: the price of counting every
 // session.
+//
+// Only spans that start or belong to a session are recorded: the errors of spans outside any session in a
+// trace base drops (a scheduled job's INTERNAL root span without WithInternalRootEntries, a CLIENT call
+// with no request around it) never reach the processor, so the errors outside sessions that the sink gets
+// are those of sampled traces only.
+//
+// TODO(#3): record spans outside sessions too (RecordOnly) behind an option, so that errors outside
+// sessions count whatever the sampling, at the price of recording every span.
 func (p *Processor) Sampler(base sdktrace.Sampler) sdktrace.Sampler {
 	if base == nil {
 		base = sdktrace.ParentBased(sdktrace.AlwaysSample())

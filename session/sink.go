@@ -18,7 +18,7 @@ type Event struct {
 	Class      string
 	Message    string
 	Stacktrace string
-	// Context is where the error happened: the span's http.route, or its name.
+	// Context is where the error happened: the span's http.route, else its method and path, else its name.
 	Context string
 	// Time is when the error was recorded.
 	Time time.Time

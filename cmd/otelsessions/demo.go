@@ -26,7 +26,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	opts := demo.Options{}
 	fs.IntVar(&opts.Requests, "requests", 1000, "number of requests to send")
 	fs.Float64Var(&opts.HandledRate, "handled-rate", 0.05, "share of requests that record a handled error")
-	fs.Float64Var(&opts.UnhandledRate, "unhandled-rate", 0.01, "share of other requests that panic")
+	fs.Float64Var(&opts.UnhandledRate, "unhandled-rate", 0.01,
+		"share of other requests that panic (each rate times --requests is rounded; together at most --requests)")
 	fs.Uint64Var(&opts.Seed, "seed", 1, "seed of the choice of requests and of the trace IDs")
 	fs.Float64Var(&opts.SampleRatio, "sample-ratio", 1, "share of traces head sampling keeps for export")
 	format := fs.String("format", "table", "output format: table or json")

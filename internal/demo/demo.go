@@ -21,6 +21,7 @@ type Options struct {
 	Requests int
 	// HandledRate and UnhandledRate are the shares of requests that record a handled error and that panic:
 	// exactly round(HandledRate·Requests) and round(UnhandledRate·Requests) requests, chosen with Seed.
+	// Validate refuses rates whose rounded counts add up to more than Requests.
 	HandledRate, UnhandledRate float64
 	// Seed makes the choice of requests, and the trace IDs, reproducible.
 	Seed uint64

@@ -87,8 +87,8 @@ func (f *flusher) flush(now time.Time) {
 			b.Release.Version, b.Release.ReleaseStage, c.Started, c.Unhandled, c.Handled, stability(c))
 	}
 	if outside > 0 {
-		fmt.Fprintf(&sb, "flushed %s  %d error events outside sessions\n", now.UTC().Format(time.TimeOnly),
-			outside)
+		fmt.Fprintf(&sb, "flushed %s  %s outside sessions\n", now.UTC().Format(time.TimeOnly),
+			count(outside, "error event", "error events"))
 	}
 	_, _ = io.WriteString(f.out, sb.String())
 }

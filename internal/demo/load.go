@@ -59,10 +59,11 @@ func sendLoad(ctx context.Context, base string, plan []outcome, concurrency int)
 	wg.Wait()
 	st := LoadStats{Answered: answered.Load(), Crashed: crashed.Load()}
 	if err := ctx.Err(); err != nil {
-		return st, fmt.Errorf("load stopped after %d requests: %w", st.Answered+st.Crashed+failed.Load(), err)
+		return st, fmt.Errorf("load stopped after %s: %w",
+			count(st.Answered+st.Crashed+failed.Load(), "request", "requests"), err)
 	}
 	if n := failed.Load(); n > 0 {
-		return st, fmt.Errorf("%d requests failed, the first: %w", n, firstErr)
+		return st, fmt.Errorf("%s failed, the first: %w", count(n, "request", "requests"), firstErr)
 	}
 	return st, nil
 }

@@ -30,7 +30,9 @@ func (o outcome) query() string {
 	}
 }
 
-// Validate reports what is wrong with the options, naming the flag.
+// Validate reports what is wrong with the options, naming the flag: a negative Requests, a rate or ratio
+// outside [0, 1], or rates whose rounded counts, round(HandledRate·Requests) and
+// round(UnhandledRate·Requests), add up to more than Requests.
 func (o *Options) Validate() error {
 	var errs []error
 	if o.Requests < 0 {
@@ -46,8 +48,9 @@ func (o *Options) Validate() error {
 	}
 	if len(errs) == 0 {
 		if h, u := o.counts(); h+u > o.Requests {
-			errs = append(errs, fmt.Errorf("--handled-rate and --unhandled-rate ask for %d and %d of %d requests",
-				h, u, o.Requests))
+			errs = append(errs, fmt.Errorf("--handled-rate and --unhandled-rate ask for %d and %d of %s "+
+				"(each rate times --requests, rounded); together they must not exceed it",
+				h, u, count(o.Requests, "request", "requests")))
 		}
 	}
 	return errors.Join(errs...)

@@ -51,7 +51,16 @@ func (r *Result) WriteTable(w io.Writer) error {
 	if err := r.asReplay().WriteTable(w); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "the span exporter got %d spans of %d traces; the load got %d answers and %d "+
-		"connections closed by a panic\n", r.ExportedSpans, r.ExportedTraces, r.Load.Answered, r.Load.Crashed)
+	_, err := fmt.Fprintf(w, "the span exporter got %s of %s; the load got %s and %s closed by a panic\n",
+		count(r.ExportedSpans, "span", "spans"), count(r.ExportedTraces, "trace", "traces"),
+		count(r.Load.Answered, "answer", "answers"), count(r.Load.Crashed, "connection", "connections"))
 	return err
+}
+
+// count writes n with the noun that goes with it: "1 span", "0 spans", "2 spans".
+func count[N int | int64](n N, one, many string) string {
+	if n == 1 || n == -1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -1,6 +1,7 @@
 package derive
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 
@@ -90,12 +91,28 @@ func record(sp ptrace.Span, res, idx int32, exc []excRec, cfg *Config, st *Stats
 	if rec.nexc > 0 || rec.statusErr {
 		rec.request = requestAttrs(attrs)
 		rec.name = sp.Name()
-		rec.context = attrString(attrs, attrHTTPRoute)
-		if rec.context == "" {
-			rec.context = rec.name
-		}
+		rec.context = cmp.Or(errorContext(attrs), rec.name)
 	}
 	return rec, exc
+}
+
+// errorContext names where an error of the span happened, as the SDK processor does: its http.route; else
+// the request's method and path ("GET /orders"); else "".
+func errorContext(attrs pcommon.Map) string {
+	if r := attrString(attrs, attrHTTPRoute); r != "" {
+		return r
+	}
+	path := attrString(attrs, "url.path")
+	if path == "" {
+		path, _, _ = strings.Cut(attrString(attrs, "http.target"), "?")
+	}
+	if path == "" {
+		return ""
+	}
+	if m := cmp.Or(attrString(attrs, "http.request.method"), attrString(attrs, "http.method")); m != "" {
+		return m + " " + path
+	}
+	return path
 }
 
 // requestPrefixes are the attribute namespaces that describe the request a span served or made.

@@ -333,3 +333,21 @@ func TestPanicRecordedTwiceCountsOnce(t *testing.T) {
 	assert.Equal(t, session.Counts{Started: 1, Unhandled: 1, UnhandledEvents: 2}, r.Summary.Total(),
 		"the repeat is dropped; the other exception on the entry span in Error is unhandled too")
 }
+
+func TestErrorContext(t *testing.T) {
+	for _, tc := range []struct {
+		attrs map[string]any
+		want  string
+	}{
+		{map[string]any{"http.route": "/orders/{id}", "url.path": "/orders/7"}, "/orders/{id}"},
+		{map[string]any{"http.request.method": "GET", "url.path": "/panic"}, "GET /panic"},
+		{map[string]any{"http.method": "POST", "http.target": "/pay?x=1"}, "POST /pay"},
+		{map[string]any{}, "span 01"},
+	} {
+		e := New(Config{})
+		e.Add(build(sp{svc: "a", id: "01", kind: server, err: true, attrs: tc.attrs}))
+		tr, _ := e.Resolve(traceID("t1"))
+		require.Len(t, tr.Events, 1)
+		assert.Equal(t, tc.want, tr.Events[0].Context)
+	}
+}

@@ -46,7 +46,7 @@ type ErrorEvent struct {
 	Stacktrace string
 	SpanID     pcommon.SpanID
 	SpanName   string
-	// Context is the span's http.route, or its name.
+	// Context is the span's http.route, else its method and path, else its name.
 	Context string
 	// Request holds the span's request attributes (http.*, url.*, client.*, server.*, user_agent.*, net.*).
 	Request  map[string]string

@@ -3,6 +3,7 @@ package grpcpanic
 import (
 	"context"
 	"net"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -11,6 +12,7 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc"
 	grpccodes "google.golang.org/grpc/codes"
@@ -54,6 +56,34 @@ func TestUnaryInterceptorRecordsAndRepanics(t *testing.T) {
 	require.Len(t, rec.Ended(), 1)
 	assert.Equal(t, codes.Error, rec.Ended()[0].Status().Code)
 	assert.Equal(t, session.Counts{Started: 1, Unhandled: 1, UnhandledEvents: 1}, counts(sink))
+}
+
+// lookUpStock is a unary handler that panics in a named function.
+func lookUpStock(context.Context, any) (any, error) {
+	panic("stock table missing")
+}
+
+// TestUnaryInterceptorStackStartsAtPanicSite checks that the recorded stack trace starts, after the
+// goroutine header, at the handler that panicked, not at the interceptor or processor.RecordPanic.
+func TestUnaryInterceptorStackStartsAtPanicSite(t *testing.T) {
+	tp, _, rec := setup(t)
+	ctx, span := tp.Tracer("t").Start(t.Context(), "/pkg.Svc/Stock", trace.WithSpanKind(trace.SpanKindServer))
+	assert.Panics(t, func() { _, _ = UnaryServerInterceptor()(ctx, nil, &grpc.UnaryServerInfo{}, lookUpStock) })
+	span.End()
+	require.Len(t, rec.Ended(), 1)
+	var st string
+	for _, ev := range rec.Ended()[0].Events() {
+		for _, kv := range ev.Attributes {
+			if kv.Key == semconv.ExceptionStacktraceKey && st == "" {
+				st = kv.Value.AsString()
+			}
+		}
+	}
+	lines := strings.Split(st, "\n")
+	require.Greater(t, len(lines), 2, st)
+	assert.True(t, strings.HasPrefix(lines[0], "goroutine "), st)
+	const site = "github.com/otelsessions/otelsessions/processor/grpcpanic.lookUpStock("
+	assert.True(t, strings.HasPrefix(lines[1], site), st)
 }
 
 func TestUnaryInterceptorPassesResults(t *testing.T) {
