@@ -37,12 +37,14 @@ func (ex *Exporter) work(ctx context.Context) {
 
 // deliver sends p until it is accepted, refused, out of retries, or ctx ends, and counts the outcome. A
 // payload is sent again only after a failure that carried no 2xx status: a 408, 429 or 5xx, or a network
-// error (a reset connection, a timeout), so an accepted payload is never sent twice.
+// error (a reset connection, a timeout), so an accepted payload is never sent twice. Once Shutdown has
+// started, an attempt is the payload's last, and a backoff sleep ends at once for that last attempt.
 func (ex *Exporter) deliver(ctx context.Context, p *payload) {
 	rc := ex.cfg.retry
 	bo := newBackoff(rc)
 	start := time.Now()
 	for n := 1; ; n++ {
+		last := ex.shutdownStarted.Load()
 		a := ex.send(ctx, p)
 		switch {
 		case a.ok():
@@ -50,17 +52,23 @@ func (ex *Exporter) deliver(ctx context.Context, p *payload) {
 			ex.stats.eventsSent.Add(p.events)
 			return
 		case ctx.Err() != nil:
-			ex.canceled(p)
+			ex.drop(p)
 			return
 		case a.err == nil && !retryable(a.status):
 			ex.logger.Error("bugsnag refused the payload; dropped, not retried", ex.fields(p, n, a)...)
-			ex.stats.dropped(p)
+			ex.drop(p)
+			return
+		case last:
+			// Shutdown logs one Error line with the totals; one line per payload here is enough at Info.
+			ex.logger.Info("delivery failed during shutdown; payload dropped after its last attempt",
+				ex.fields(p, n, a)...)
+			ex.drop(p)
 			return
 		}
 		wait := max(bo.wait(), a.retryAfter)
 		if !rc.Enabled || (rc.MaxElapsedTime > 0 && time.Since(start)+wait > rc.MaxElapsedTime) {
 			ex.logger.Error("delivery failed; payload dropped, retries exhausted", ex.fields(p, n, a)...)
-			ex.stats.dropped(p)
+			ex.drop(p)
 			return
 		}
 		ex.logger.Info("delivery failed; retrying", append(ex.fields(p, n, a), zap.Duration("retry_in", wait))...)
@@ -68,19 +76,14 @@ func (ex *Exporter) deliver(ctx context.Context, p *payload) {
 		t := time.NewTimer(wait)
 		select {
 		case <-t.C:
+		case <-ex.draining: // Shutdown started: the last attempt goes now
+			t.Stop()
 		case <-ctx.Done():
 			t.Stop()
-			ex.canceled(p)
+			ex.drop(p)
 			return
 		}
 	}
-}
-
-// canceled counts p as dropped by Shutdown.
-func (ex *Exporter) canceled(p *payload) {
-	ex.stats.dropped(p)
-	ex.canceledSessions.Add(p.sessions)
-	ex.canceledEvents.Add(p.events)
 }
 
 // send makes one request for p, bounded by the request timeout, and reads at most maxResponseBody of the

@@ -9,7 +9,7 @@
 //	if err != nil {
 //		return err // names what is wrong, never prints the key
 //	}
-//	defer x.Shutdown(ctx) // sends what is pending; drops and counts it if ctx ends first
+//	defer x.Shutdown(ctx) // sends what is pending; an *IncompleteError counts what it could not
 //	// hand x to whatever derives sessions: it is a session.Sink
 //
 // An Exporter is a session.Sink. Its SessionStarted and ErrorEvent methods only count and buffer: they never
@@ -29,7 +29,10 @@
 // honoring Retry-After; any other status drops the payload with one log line. Payloads wait in a bounded
 // queue; every drop is counted (see Stats). Every request has a timeout, response bodies are read up to
 // 64 KiB, redirects are not followed, proxies come from the environment and TLS settings from
-// WithTLSConfig. The API key never appears in a log line, an error or a printed configuration.
+// WithTLSConfig. Once Shutdown starts, backoff stops: each pending payload gets at most one more attempt, so
+// Shutdown ends even without a deadline. Long strings and stack traces are trimmed so that one error event
+// stays under the payload limit. The API key never appears in a log line, an error or a printed
+// configuration.
 //
 // Importing the package starts no goroutine.
 package exporter

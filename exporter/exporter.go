@@ -34,16 +34,18 @@ type Exporter struct {
 	queue *queue
 	stats counters
 
-	bufferFullOnce, queueFullOnce sync.Once
+	bufferFullOnce, queueFullOnce, lateOnce sync.Once
 
 	stopLoop     chan struct{}
 	loopDone     chan struct{}
 	cancelWorker context.CancelFunc
 	workerDone   chan struct{}
 
-	shutdownStarted                  atomic.Bool
-	shutdownDone                     chan struct{}
-	canceledSessions, canceledEvents atomic.Int64
+	shutdownStarted atomic.Bool
+	draining        chan struct{} // closed when Shutdown starts: no more backoff sleeps, one last attempt each
+	shutdownDone    chan struct{}
+	// shutdownSessions and shutdownEvents count what was pending at Shutdown and dropped after it started.
+	shutdownSessions, shutdownEvents atomic.Int64
 }
 
 var _ session.Sink = (*Exporter)(nil)
@@ -63,6 +65,7 @@ func New(apiKey string, opts ...Option) (*Exporter, error) {
 		stopLoop:     make(chan struct{}),
 		loopDone:     make(chan struct{}),
 		workerDone:   make(chan struct{}),
+		draining:     make(chan struct{}),
 		shutdownDone: make(chan struct{}),
 	}
 	ex.client, ex.transport = newHTTPClient(&ex.cfg)
@@ -88,7 +91,7 @@ func (ex *Exporter) SessionStarted(s *session.Session) {
 		return
 	}
 	if !ex.groups.count(s, func(t *tally.Sink) { t.SessionStarted(s) }) {
-		ex.stats.sessionsDropped.Add(1)
+		ex.droppedLate(1, 0)
 		return
 	}
 	ex.stats.sessionsCounted.Add(1)
@@ -105,7 +108,7 @@ func (ex *Exporter) ErrorEvent(e session.Event) {
 		ok = ex.groups.countOutside()
 	}
 	if !ok {
-		ex.stats.eventsDropped.Add(1)
+		ex.droppedLate(0, 1)
 		return
 	}
 	ex.stats.eventsCounted.Add(1)
@@ -120,7 +123,7 @@ func (ex *Exporter) bufferEvent(p pendingEvent) {
 	ex.evMu.Lock()
 	if ex.evClosed {
 		ex.evMu.Unlock()
-		ex.stats.eventsDropped.Add(1)
+		ex.droppedLate(0, 1)
 		return
 	}
 	if len(ex.events) >= ex.cfg.eventBufferSize {
@@ -159,9 +162,17 @@ func (ex *Exporter) ForceFlush(ctx context.Context) error {
 }
 
 // Shutdown stops the flush loop, flushes a last time, waits for delivery, and stops the delivery worker and
-// idle connections, so that no goroutine of the Exporter is left. If ctx ends first, what is undelivered is
-// dropped and Shutdown returns an *IncompleteError that wraps ctx's error and counts it. Later calls return
-// nil at once (or wait for the first to finish, within their own ctx).
+// idle connections, so that no goroutine of the Exporter is left.
+//
+// Once Shutdown starts, no backoff sleep outlives it: each payload still pending (the one being retried and
+// every queued one) gets at most one more attempt, at once, and is dropped if that attempt fails. Without a
+// deadline in ctx, Shutdown therefore takes at most one request timeout per pending payload, whatever the
+// retry settings (MaxElapsedTime 0 included).
+//
+// Shutdown returns an *IncompleteError whenever something pending at Shutdown was not delivered: its Err is
+// ctx's error if ctx ended first (what was left is dropped), ErrUndelivered otherwise (refused, or its last
+// attempt failed). It counts only what was pending at Shutdown; earlier drops are in Stats. Later calls
+// return nil at once (or wait for the first to finish, within their own ctx).
 func (ex *Exporter) Shutdown(ctx context.Context) error {
 	if !ex.shutdownStarted.CompareAndSwap(false, true) {
 		select {
@@ -172,30 +183,55 @@ func (ex *Exporter) Shutdown(ctx context.Context) error {
 		}
 	}
 	defer close(ex.shutdownDone)
+	close(ex.draining)
 	close(ex.stopLoop)
 	<-ex.loopDone
 	seq := ex.flush(true)
 	err := ex.queue.wait(ctx, seq)
 	// The worker stops here whatever happened: when err is nil it is idle; otherwise this aborts its
-	// request or backoff, and what it held is counted in canceledSessions and canceledEvents.
+	// request, and what it held is dropped and counted in shutdownSessions and shutdownEvents.
 	ex.cancelWorker()
 	<-ex.workerDone
-	sessions, events := ex.canceledSessions.Load(), ex.canceledEvents.Load()
 	for _, p := range ex.queue.drain() {
-		ex.stats.dropped(p)
-		sessions, events = sessions+p.sessions, events+p.events
+		ex.drop(p)
 	}
 	ex.transport.CloseIdleConnections()
 	st := ex.stats.snapshot()
 	ex.logger.Info("exporter stopped", zap.Int64("sessions_sent", st.SessionsSent),
 		zap.Int64("sessions_dropped", st.SessionsDropped), zap.Int64("events_sent", st.EventsSent),
 		zap.Int64("events_dropped", st.EventsDropped), zap.Int64("retries", st.Retries))
-	if err == nil {
+	sessions, events := ex.shutdownSessions.Load(), ex.shutdownEvents.Load()
+	if err == nil && sessions == 0 && events == 0 {
 		return nil
 	}
-	ex.logger.Error("shutdown ended before delivery; payloads dropped", zap.Int64("sessions", sessions),
-		zap.Int64("events", events), zap.Error(err))
+	if err == nil {
+		err = ErrUndelivered
+	}
+	ex.logger.Error("shutdown could not deliver everything pending; payloads dropped",
+		zap.Int64("sessions", sessions), zap.Int64("events", events), zap.Error(err))
 	return &IncompleteError{Shutdown: true, Sessions: sessions, Events: events, Err: err}
+}
+
+// drop counts p as dropped, and as pending at Shutdown when Shutdown has started.
+func (ex *Exporter) drop(p *payload) { ex.dropCounts(p.sessions, p.events) }
+
+func (ex *Exporter) dropCounts(sessions, events int64) {
+	ex.stats.sessionsDropped.Add(sessions)
+	ex.stats.eventsDropped.Add(events)
+	if ex.shutdownStarted.Load() {
+		ex.shutdownSessions.Add(sessions)
+		ex.shutdownEvents.Add(events)
+	}
+}
+
+// droppedLate counts a session or event given after Shutdown, and logs the first such drop once.
+func (ex *Exporter) droppedLate(sessions, events int64) {
+	ex.stats.sessionsDropped.Add(sessions)
+	ex.stats.eventsDropped.Add(events)
+	ex.lateOnce.Do(func() {
+		ex.logger.Error("called after Shutdown; sessions and error events are dropped and counted in Stats",
+			zap.Int64("sessions", sessions), zap.Int64("events", events))
+	})
 }
 
 // Stats returns the Exporter's counters.

@@ -60,7 +60,7 @@ func (ex *Exporter) enqueueSessions(takes []taken) {
 		})
 		if err != nil {
 			ex.logger.Error("cannot encode a sessions payload; dropped", zap.Int64("sessions", total), zap.Error(err))
-			ex.stats.sessionsDropped.Add(total)
+			ex.dropCounts(total, 0)
 			continue
 		}
 		ex.enqueue(&payload{kind: kindSessions, endpoint: ex.cfg.sessionsEndpoint, body: body, sessions: total})
@@ -85,7 +85,7 @@ func (ex *Exporter) enqueueEvents(events []pendingEvent) {
 	bodies, counts, skipped := notifyBodies(ex.cfg.apiKey.reveal(), events, ex.cfg.maxEventsPerRequest)
 	if skipped > 0 {
 		ex.logger.Error("cannot encode error events; dropped", zap.Int("events", skipped))
-		ex.stats.eventsDropped.Add(int64(skipped))
+		ex.dropCounts(0, int64(skipped))
 	}
 	for i, body := range bodies {
 		ex.enqueue(&payload{kind: kindEvents, endpoint: ex.cfg.notifyEndpoint, body: body, events: int64(counts[i])})
@@ -97,7 +97,7 @@ func (ex *Exporter) enqueue(p *payload) {
 	if ex.queue.push(p) {
 		return
 	}
-	ex.stats.dropped(p)
+	ex.drop(p)
 	ex.queueFullOnce.Do(func() {
 		ex.logger.Error("delivery queue full; payloads are dropped and counted",
 			zap.Int("queue_size", ex.cfg.queueSize))

@@ -3,7 +3,7 @@ package exporter
 import (
 	"cmp"
 	"encoding/json"
-	"fmt"
+	"net"
 	"net/http"
 	"strings"
 
@@ -59,6 +59,8 @@ func toEventJSON(p pendingEvent) eventJSON {
 	out.Request = requestFromAttributes(e.Attributes)
 	out.MetaData = metaData(e, raw)
 	if s := e.Session; s != nil {
+		// TODO(#4): e.Counts are the session's counts when the event was classified; they include events
+		// that were later dropped because the event buffer (or the queue) was full, and never got to Bugsnag.
 		out.Session = &eventSessionJSON{
 			ID: s.ID.String(), StartedAt: formatTime(s.StartedAt),
 			Events: eventCountsJSON{Handled: e.Counts.Handled, Unhandled: e.Counts.Unhandled},
@@ -144,20 +146,30 @@ func requestFromAttributes(attrs map[string]string) *requestJSON {
 	return &r
 }
 
+// composeURL builds the request URL when url.full (or http.url) is absent, as for otelhttp server spans:
+// scheme (http when unknown), host, the port unless it is the scheme's default or the host already holds
+// one, path and query. Without a host only the path (and query) is known.
 func composeURL(scheme, host, port, path, query string) string {
+	if path != "" && !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	if query != "" && !strings.Contains(path, "?") {
+		path += "?" + query
+	}
 	if host == "" {
 		return path
 	}
-	scheme = cmp.Or(scheme, "http")
+	scheme = strings.ToLower(cmp.Or(scheme, "http"))
+	if _, _, err := net.SplitHostPort(host); err == nil {
+		port = "" // http.host may be "host:port" already
+	} else if strings.Contains(host, ":") && !strings.HasPrefix(host, "[") {
+		host = "[" + host + "]" // an IPv6 literal
+	}
 	defaultPort := (scheme == "http" && port == "80") || (scheme == "https" && port == "443")
 	if port != "" && !defaultPort {
 		host += ":" + port
 	}
-	u := fmt.Sprintf("%s://%s%s", scheme, host, path)
-	if query != "" && !strings.Contains(path, "?") {
-		u += "?" + query
-	}
-	return u
+	return scheme + "://" + host + path
 }
 
 // sensitiveHeader tells whether a captured request header is replaced by "[REDACTED]" before it leaves.
@@ -197,7 +209,7 @@ func notifyBodies(key string, events []pendingEvent, maxEvents int) (bodies [][]
 		batch, size = nil, 0
 	}
 	for _, p := range events {
-		raw, err := json.Marshal(toEventJSON(p))
+		raw, err := encodeEvent(p)
 		if err != nil {
 			skipped++
 			continue

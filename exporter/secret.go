@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"go.uber.org/zap/zapcore"
 )
@@ -23,9 +24,9 @@ func validateAPIKey(k string) error {
 		return fmt.Errorf("%w: it is empty", ErrInvalidAPIKey)
 	case strings.TrimSpace(k) != k:
 		return fmt.Errorf("%w: it has leading or trailing whitespace", ErrInvalidAPIKey)
-	case len(k) != apiKeyLength:
+	case utf8.RuneCountInString(k) != apiKeyLength:
 		return fmt.Errorf("%w: it must be %d hexadecimal characters, not %d characters", ErrInvalidAPIKey,
-			apiKeyLength, len(k))
+			apiKeyLength, utf8.RuneCountInString(k))
 	case strings.Trim(k, "0123456789abcdefABCDEF") != "":
 		return fmt.Errorf("%w: it must be %d hexadecimal characters and holds others", ErrInvalidAPIKey,
 			apiKeyLength)

@@ -38,6 +38,14 @@ func TestAPIKeyIsRefusedWithoutPrintingIt(t *testing.T) {
 			"not hex", "z" + testKey[1:],
 			"exporter: invalid API key: it must be 32 hexadecimal characters and holds others",
 		},
+		{
+			"32 characters, one multi-byte", "é" + testKey[1:], // 33 bytes
+			"exporter: invalid API key: it must be 32 hexadecimal characters and holds others",
+		},
+		{
+			"31 characters, multi-byte", "ééé" + testKey[4:], // 34 bytes
+			"exporter: invalid API key: it must be 32 hexadecimal characters, not 31 characters",
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var logs lockedBuffer

@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"errors"
 	"fmt"
 	"sync/atomic"
 )
@@ -47,21 +48,22 @@ func (c *counters) snapshot() Stats {
 	}
 }
 
-func (c *counters) dropped(p *payload) {
-	c.sessionsDropped.Add(p.sessions)
-	c.eventsDropped.Add(p.events)
-}
+// ErrUndelivered is the Err of the *IncompleteError that Shutdown returns when what was pending at Shutdown
+// was dropped although its context did not end: refused by Bugsnag, or its last attempt failed.
+var ErrUndelivered = errors.New("exporter: not delivered (refused, or its last attempt failed)")
 
-// IncompleteError is returned by ForceFlush and Shutdown when their context ends before everything pending
-// was delivered. It wraps the context's error, so errors.Is(err, context.DeadlineExceeded) holds.
+// IncompleteError is returned by ForceFlush when its context ends before everything queued was delivered,
+// and by Shutdown whenever something pending at Shutdown was not delivered. It wraps the context's error (or
+// ErrUndelivered), so errors.Is(err, context.DeadlineExceeded) holds when the context's deadline passed.
 type IncompleteError struct {
 	// Shutdown is true for Shutdown, whose undelivered payloads are dropped; after ForceFlush they stay
 	// queued and delivery goes on in the background.
 	Shutdown bool
-	// Sessions and Events count what was not delivered when the context ended.
+	// Sessions and Events count what was not delivered: for ForceFlush what is still queued, for Shutdown
+	// what was pending when it started and was dropped after (drops before Shutdown are only in Stats).
 	Sessions int64
 	Events   int64
-	// Err is the context's error.
+	// Err is the context's error, or ErrUndelivered when Shutdown's context did not end.
 	Err error
 }
 
@@ -75,5 +77,5 @@ func (e *IncompleteError) Error() string {
 		e.Sessions, e.Events, e.Err)
 }
 
-// Unwrap returns the context's error.
+// Unwrap returns the context's error, or ErrUndelivered.
 func (e *IncompleteError) Unwrap() error { return e.Err }

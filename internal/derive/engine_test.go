@@ -31,8 +31,8 @@ func TestNestedServerSpansShareOneSession(t *testing.T) {
 	require.True(t, ok)
 	require.Len(t, tr.Sessions, 1)
 	assert.Equal(t, SessionID(traceID("t1"), spanID("01")), tr.Sessions[0].ID)
-	for _, id := range []string{"01", "02", "03", "04"} {
-		assert.Equal(t, 0, tr.SpanSessions[spanID(id)], "span %s", id)
+	for id, kind := range map[string]ptrace.SpanKind{"01": server, "02": server, "03": client, "04": internal} {
+		assert.Equal(t, 0, tr.SpanSessions[SpanRef{ID: spanID(id), Kind: kind}], "span %s", id)
 	}
 	assert.Len(t, tr.SpanSessions, 4)
 }
@@ -193,4 +193,22 @@ func TestLookAlikeSpansResolveTheSameInAnyOrder(t *testing.T) {
 		assert.Equal(t, "b", b[0].Release.Service)
 		assert.Equal(t, "2026-12-03T15:04:00Z", b[0].Minute.Format(time.RFC3339))
 	}
+}
+
+// TestSharedHalvesHaveTheirOwnSessions names spans by id and kind: a Zipkin shared SERVER half starts its own
+// session while its CLIENT twin, with the same id, stays in the caller's.
+func TestSharedHalvesHaveTheirOwnSessions(t *testing.T) {
+	e := New(Config{})
+	e.Add(build(
+		sp{svc: "a", id: "01", kind: server},
+		sp{svc: "a", id: "02", parent: "01", kind: client},
+		sp{svc: "b", id: "02", parent: "01", kind: server},
+	))
+	tr, _ := e.Resolve(traceID("t1"))
+	require.Len(t, tr.Sessions, 2)
+	caller := tr.SpanSessions[SpanRef{ID: spanID("02"), Kind: client}]
+	callee := tr.SpanSessions[SpanRef{ID: spanID("02"), Kind: server}]
+	assert.Equal(t, tr.SpanSessions[SpanRef{ID: spanID("01"), Kind: server}], caller)
+	assert.NotEqual(t, caller, callee)
+	assert.Equal(t, spanID("02"), tr.Sessions[callee].EntrySpanID)
 }

@@ -35,7 +35,7 @@ func (e *Engine) resolve(id pcommon.TraceID, ts *traceState) Trace {
 	for i := range r.spans {
 		r.parent[i] = r.parentOf(int32(i))
 	}
-	t := Trace{ID: id, SpanSessions: make(map[pcommon.SpanID]int, n)}
+	t := Trace{ID: id, SpanSessions: make(map[SpanRef]int, n)}
 	r.startSessions(&t)
 	for i := range r.spans {
 		if r.dup[i] {
@@ -43,7 +43,7 @@ func (e *Engine) resolve(id pcommon.TraceID, ts *traceState) Trace {
 		}
 		t.Spans++
 		if s := r.sessionOf(int32(i)); s >= 0 {
-			t.SpanSessions[r.spans[i].id] = int(s)
+			t.SpanSessions[SpanRef{ID: r.spans[i].id, Kind: r.spans[i].kind}] = int(s)
 		}
 	}
 	r.errorEvents(&t, ts.exc)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/uuid"
 	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelsessions/otelsessions/session"
 )
@@ -18,9 +19,15 @@ type Trace struct {
 	Sessions []Session
 	// Events are every error event of the trace, inside sessions or not.
 	Events []ErrorEvent
-	// SpanSessions maps each span id to the index in Sessions of its session; spans outside any session
-	// are absent.
-	SpanSessions map[pcommon.SpanID]int
+	// SpanSessions maps each span to the index in Sessions of its session; spans outside any session are
+	// absent. A span is named by its id and kind, since a Zipkin shared SERVER half has its CLIENT's id.
+	SpanSessions map[SpanRef]int
+}
+
+// SpanRef names a span of a trace.
+type SpanRef struct {
+	ID   pcommon.SpanID
+	Kind ptrace.SpanKind
 }
 
 // Session is a session derived from data.

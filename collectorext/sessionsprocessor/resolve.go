@@ -1,0 +1,165 @@
+package sessionsprocessor
+
+import (
+	"bytes"
+	"time"
+
+	"github.com/google/uuid"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelsessions/otelsessions/internal/derive"
+)
+
+const (
+	// AttrSessionID is the span attribute the processor writes (OpenTelemetry semantic conventions).
+	AttrSessionID   = "session.id"
+	attrServiceName = "service.name"
+)
+
+// resolveInto derives the sessions of ts from its pending spans and the ancestry kept from earlier
+// resolutions, tags the pending spans, moves them to out and keeps their ancestry for late spans.
+func (sp *sessionsProcessor) resolveInto(ts *traceState, now time.Time, out ptrace.Traces, c *counts) {
+	eng := derive.New(sp.rules)
+	if len(ts.standIns) > 0 {
+		eng.Add(standInTraces(ts.id, ts.standIns))
+	}
+	eng.Add(ts.pending)
+	t, _ := eng.Resolve(ts.id)
+	adopt := adoptions(t, ts.standIns)
+	parents := ancestry(ts)
+	unresolved := false
+	forEachSpan(ts.pending, func(res pcommon.Resource, span ptrace.Span) {
+		sid := uuid.Nil
+		if i, ok := sessionIndex(t, span.SpanID(), span.Kind()); ok {
+			sid = t.Sessions[i].ID
+			if a, ok := adopt[sid]; ok {
+				sid = a
+			}
+			if _, has := span.Attributes().Get(AttrSessionID); !has {
+				span.Attributes().PutStr(AttrSessionID, sid.String())
+				c.tagged++
+			}
+		} else if !unresolved && missingAncestor(parents, span.ParentSpanID()) {
+			unresolved = true
+		}
+		if len(ts.standIns) < maxStandIns {
+			ts.standIns = append(ts.standIns, newStandIn(res, span, sid))
+		}
+	})
+	if unresolved {
+		c.unresolved++
+	}
+	ts.pending.ResourceSpans().MoveAndAppendTo(out.ResourceSpans())
+	sp.held.Remove(ts.heldElem)
+	ts.heldElem, ts.pending = nil, ptrace.Traces{}
+	if ts.resolvedElem != nil {
+		sp.resolved.Remove(ts.resolvedElem)
+	}
+	ts.resolvedAt, ts.resolvedElem = now, sp.resolved.PushBack(ts)
+}
+
+// adoptions maps sessions newly derived for late spans onto the sessions already forwarded: when a late
+// entry span turns a forwarded entry span into a nested one, the late spans take the session the forwarded
+// spans already carry, so that a request never gets two session ids. Of several candidates the smallest id
+// wins, whatever the arrival order.
+func adoptions(t derive.Trace, standIns []standIn) map[uuid.UUID]uuid.UUID {
+	var adopt map[uuid.UUID]uuid.UUID
+	for _, s := range standIns {
+		i, ok := sessionIndex(t, s.id, s.kind)
+		if !ok || s.session == uuid.Nil || t.Sessions[i].ID == s.session {
+			continue
+		}
+		if adopt == nil {
+			adopt = make(map[uuid.UUID]uuid.UUID)
+		}
+		if cur, ok := adopt[t.Sessions[i].ID]; !ok || bytes.Compare(s.session[:], cur[:]) < 0 {
+			adopt[t.Sessions[i].ID] = s.session
+		}
+	}
+	return adopt
+}
+
+// sessionIndex returns the index in t.Sessions of the session of the span with this id and kind.
+func sessionIndex(t derive.Trace, id pcommon.SpanID, kind ptrace.SpanKind) (int, bool) {
+	i, ok := t.SpanSessions[derive.SpanRef{ID: id, Kind: kind}]
+	return i, ok
+}
+
+// ancestry maps the id of every span known for ts to its parent id.
+func ancestry(ts *traceState) map[pcommon.SpanID]pcommon.SpanID {
+	parents := make(map[pcommon.SpanID]pcommon.SpanID, len(ts.standIns)+ts.pending.SpanCount())
+	for _, s := range ts.standIns {
+		parents[s.id] = s.parent
+	}
+	forEachSpan(ts.pending, func(_ pcommon.Resource, span ptrace.Span) {
+		parents[span.SpanID()] = span.ParentSpanID()
+	})
+	return parents
+}
+
+// missingAncestor reports whether the walk up from parent ends at a span that is not in the data, rather
+// than at a root: the span may belong to a session whose entry span has not been seen.
+func missingAncestor(parents map[pcommon.SpanID]pcommon.SpanID, parent pcommon.SpanID) bool {
+	for range len(parents) + 1 { // a cycle in bad data ends the walk
+		if parent.IsEmpty() {
+			return false
+		}
+		next, ok := parents[parent]
+		if !ok {
+			return true
+		}
+		parent = next
+	}
+	return false
+}
+
+func newStandIn(res pcommon.Resource, span ptrace.Span, sid uuid.UUID) standIn {
+	svc := ""
+	if v, ok := res.Attributes().Get(attrServiceName); ok {
+		svc = v.AsString()
+	}
+	return standIn{
+		id: span.SpanID(), parent: span.ParentSpanID(), start: span.StartTimestamp(), kind: span.Kind(),
+		flags: span.Flags(), service: svc, session: sid,
+	}
+}
+
+// standInTraces rebuilds the forwarded spans as far as the rules need them, one resource per service.
+func standInTraces(id pcommon.TraceID, standIns []standIn) ptrace.Traces {
+	td := ptrace.NewTraces()
+	scopes := make(map[string]ptrace.SpanSlice)
+	for _, s := range standIns {
+		spans, ok := scopes[s.service]
+		if !ok {
+			rs := td.ResourceSpans().AppendEmpty()
+			if s.service != "" {
+				rs.Resource().Attributes().PutStr(attrServiceName, s.service)
+			}
+			spans = rs.ScopeSpans().AppendEmpty().Spans()
+			scopes[s.service] = spans
+		}
+		span := spans.AppendEmpty()
+		span.SetTraceID(id)
+		span.SetSpanID(s.id)
+		span.SetParentSpanID(s.parent)
+		span.SetStartTimestamp(s.start)
+		span.SetKind(s.kind)
+		span.SetFlags(s.flags)
+	}
+	return td
+}
+
+func forEachSpan(td ptrace.Traces, fn func(pcommon.Resource, ptrace.Span)) {
+	rss := td.ResourceSpans()
+	for i := range rss.Len() {
+		rs := rss.At(i)
+		sss := rs.ScopeSpans()
+		for j := range sss.Len() {
+			spans := sss.At(j).Spans()
+			for k := range spans.Len() {
+				fn(rs.Resource(), spans.At(k))
+			}
+		}
+	}
+}

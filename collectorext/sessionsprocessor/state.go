@@ -1,0 +1,167 @@
+package sessionsprocessor
+
+import (
+	"container/list"
+	"time"
+
+	"github.com/google/uuid"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+)
+
+// maxStandIns bounds the forwarded spans remembered per trace for its late spans.
+// TODO(#5): bound the remembered ancestry by a byte budget over all traces rather than per trace.
+const maxStandIns = 4096
+
+// traceState is what the processor keeps of one trace: the spans it holds (pending) and, once the trace
+// has been resolved, a little of every forwarded span so that late spans find their ancestry.
+type traceState struct {
+	id pcommon.TraceID
+
+	pending  ptrace.Traces // spans held, not yet forwarded; valid while heldElem is set
+	since    time.Time     // arrival of the first pending span
+	heldElem *list.Element
+
+	standIns     []standIn // forwarded spans, with the session.id each got
+	resolvedAt   time.Time
+	resolvedElem *list.Element
+}
+
+// standIn is what the derivation rules need of a forwarded span, and the session it was given.
+type standIn struct {
+	id, parent pcommon.SpanID
+	start      pcommon.Timestamp
+	kind       ptrace.SpanKind
+	flags      uint32
+	service    string
+	session    uuid.UUID // uuid.Nil outside any session
+}
+
+// add splits td by trace and appends each part to its trace's pending spans. Spans without a trace id, which
+// no rule can place, go to out untouched. When a new trace would exceed max_traces, the oldest held trace
+// is resolved into out first. It returns the traces td touched, in first-seen order.
+func (sp *sessionsProcessor) add(td ptrace.Traces, now time.Time, out ptrace.Traces, c *counts) []*traceState {
+	parts := splitByTrace(td)
+	touched := make([]*traceState, 0, len(parts))
+	for _, part := range parts {
+		if part.id.IsEmpty() {
+			part.td.ResourceSpans().MoveAndAppendTo(out.ResourceSpans())
+			continue
+		}
+		ts := sp.traces[part.id]
+		if ts == nil {
+			ts = &traceState{id: part.id}
+			sp.traces[part.id] = ts
+		}
+		if ts.heldElem == nil {
+			if sp.held.Len() >= sp.cfg.MaxTraces {
+				sp.resolveInto(traceOf(sp.held.Front()), now, out, c)
+				c.evicted++
+			}
+			ts.pending, ts.since = ptrace.NewTraces(), now
+			ts.heldElem = sp.held.PushBack(ts)
+		}
+		if ts.resolvedElem != nil {
+			c.late += int64(part.td.SpanCount())
+		}
+		part.td.ResourceSpans().MoveAndAppendTo(ts.pending.ResourceSpans())
+		touched = append(touched, ts)
+	}
+	return touched
+}
+
+// forget drops the ancestry of traces resolved a wait ago or more, and of the oldest beyond max_traces.
+func (sp *sessionsProcessor) forget(now time.Time) {
+	for e := sp.resolved.Front(); e != nil; e = sp.resolved.Front() {
+		ts := traceOf(e)
+		if now.Sub(ts.resolvedAt) < sp.cfg.Wait && sp.resolved.Len() <= sp.cfg.MaxTraces {
+			return
+		}
+		sp.resolved.Remove(e)
+		ts.resolvedElem, ts.standIns = nil, nil
+		if ts.heldElem == nil {
+			delete(sp.traces, ts.id)
+		}
+	}
+}
+
+// traceOf returns the trace an element of the held or resolved list stands for; the lists hold nothing else.
+func traceOf(e *list.Element) *traceState {
+	ts, _ := e.Value.(*traceState)
+	return ts
+}
+
+// tracePart is the spans of one trace taken from a batch.
+type tracePart struct {
+	id pcommon.TraceID
+	td ptrace.Traces
+}
+
+// splitByTrace moves td's spans into one ptrace.Traces per trace id, each with copies of the resources and
+// scopes its spans came with, in first-seen order. A batch of one trace is returned whole.
+func splitByTrace(td ptrace.Traces) []tracePart {
+	if id, ok := singleTrace(td); ok {
+		return []tracePart{{id: id, td: td}}
+	}
+	type bucket struct {
+		part         tracePart
+		rsIdx, ssIdx int
+		rs           ptrace.ResourceSpans
+		ss           ptrace.ScopeSpans
+	}
+	var order []*bucket
+	byID := make(map[pcommon.TraceID]*bucket)
+	rss := td.ResourceSpans()
+	for i := range rss.Len() {
+		rs := rss.At(i)
+		for j := range rs.ScopeSpans().Len() {
+			ss := rs.ScopeSpans().At(j)
+			for k := range ss.Spans().Len() {
+				span := ss.Spans().At(k)
+				b := byID[span.TraceID()]
+				if b == nil {
+					b = &bucket{part: tracePart{id: span.TraceID(), td: ptrace.NewTraces()}, rsIdx: -1}
+					byID[span.TraceID()] = b
+					order = append(order, b)
+				}
+				if b.rsIdx != i {
+					b.rs, b.rsIdx, b.ssIdx = b.part.td.ResourceSpans().AppendEmpty(), i, -1
+					rs.Resource().CopyTo(b.rs.Resource())
+					b.rs.SetSchemaUrl(rs.SchemaUrl())
+				}
+				if b.ssIdx != j {
+					b.ss, b.ssIdx = b.rs.ScopeSpans().AppendEmpty(), j
+					ss.Scope().CopyTo(b.ss.Scope())
+					b.ss.SetSchemaUrl(ss.SchemaUrl())
+				}
+				span.MoveTo(b.ss.Spans().AppendEmpty())
+			}
+		}
+	}
+	parts := make([]tracePart, len(order))
+	for i, b := range order {
+		parts[i] = b.part
+	}
+	return parts
+}
+
+// singleTrace reports whether every span of td has one trace id, and which.
+func singleTrace(td ptrace.Traces) (pcommon.TraceID, bool) {
+	var id pcommon.TraceID
+	seen := false
+	rss := td.ResourceSpans()
+	for i := range rss.Len() {
+		sss := rss.At(i).ScopeSpans()
+		for j := range sss.Len() {
+			spans := sss.At(j).Spans()
+			for k := range spans.Len() {
+				tid := spans.At(k).TraceID()
+				if seen && tid != id {
+					return pcommon.TraceID{}, false
+				}
+				id, seen = tid, true
+			}
+		}
+	}
+	return id, seen
+}
