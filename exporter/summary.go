@@ -16,19 +16,9 @@ import (
 // minutes are forgotten.
 const maxSummaryBuckets = 10_000
 
-// summaryFigures are the figures of one group and minute, named as replay's JSON report names them.
-type summaryFigures struct {
-	SessionsStarted   int64    `json:"sessionsStarted"`
-	SessionsHandled   int64    `json:"sessionsHandled"`
-	SessionsUnhandled int64    `json:"sessionsUnhandled"`
-	HandledEvents     int64    `json:"handledEvents"`
-	UnhandledEvents   int64    `json:"unhandledEvents"`
-	Stability         *float64 `json:"stability"`
-}
-
 type summaryMinuteJSON struct {
 	StartedAt string `json:"startedAt"`
-	summaryFigures
+	session.Figures
 }
 
 // summaryGroupJSON is one service of one app/device group, with the minutes that changed in this flush.
@@ -121,7 +111,7 @@ func (sm *summaries) groupsJSON(touched map[summaryKey]struct{}) []summaryGroupJ
 		}
 		g := &out[len(out)-1]
 		g.Minutes = append(g.Minutes, summaryMinuteJSON{
-			StartedAt: time.Unix(k.minute, 0).UTC().Format(minuteLayout), summaryFigures: figures(*sm.counts[k]),
+			StartedAt: time.Unix(k.minute, 0).UTC().Format(minuteLayout), Figures: sm.counts[k].Figures(),
 		})
 	}
 	return out
@@ -144,15 +134,4 @@ func (sm *summaries) evict() {
 		used[k.group] = true
 	}
 	maps.DeleteFunc(sm.groups, func(g string, _ groupInfo) bool { return !used[g] })
-}
-
-func figures(c session.Counts) summaryFigures {
-	f := summaryFigures{
-		SessionsStarted: c.Started, SessionsHandled: c.Handled, SessionsUnhandled: c.Unhandled,
-		HandledEvents: c.HandledEvents, UnhandledEvents: c.UnhandledEvents,
-	}
-	if s, ok := c.Stability(); ok {
-		f.Stability = &s
-	}
-	return f
 }

@@ -33,7 +33,7 @@ func readSummaries(t *testing.T, out string) []summaryJSON {
 
 // minute builds the expected figures of one minute; stability is checked apart, within a rounding error.
 func minute(at string, started, handled, unhandled, handledEvents, unhandledEvents int64) summaryMinuteJSON {
-	return summaryMinuteJSON{StartedAt: at, summaryFigures: summaryFigures{
+	return summaryMinuteJSON{StartedAt: at, Figures: session.Figures{
 		SessionsStarted: started, SessionsHandled: handled, SessionsUnhandled: unhandled,
 		HandledEvents: handledEvents, UnhandledEvents: unhandledEvents,
 	}}

@@ -51,3 +51,26 @@ func (c Counts) Stability() (float64, bool) {
 func Minute(t time.Time) time.Time {
 	return t.UTC().Truncate(time.Minute)
 }
+
+// Figures are the numbers of a set of sessions as otelsessions' JSON reports and summaries name them.
+type Figures struct {
+	SessionsStarted   int64 `json:"sessionsStarted"`
+	SessionsHandled   int64 `json:"sessionsHandled"`
+	SessionsUnhandled int64 `json:"sessionsUnhandled"`
+	HandledEvents     int64 `json:"handledEvents"`
+	UnhandledEvents   int64 `json:"unhandledEvents"`
+	// Stability is nil when no session started.
+	Stability *float64 `json:"stability"`
+}
+
+// Figures returns c as the JSON reports name it.
+func (c Counts) Figures() Figures {
+	f := Figures{
+		SessionsStarted: c.Started, SessionsHandled: c.Handled, SessionsUnhandled: c.Unhandled,
+		HandledEvents: c.HandledEvents, UnhandledEvents: c.UnhandledEvents,
+	}
+	if s, ok := c.Stability(); ok {
+		f.Stability = &s
+	}
+	return f
+}

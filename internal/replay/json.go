@@ -12,25 +12,7 @@ import (
 const minuteLayout = "2006-01-02T15:04:05Z"
 
 // Figures are the numbers of a set of sessions as the JSON report names them.
-type Figures struct {
-	SessionsStarted   int64    `json:"sessionsStarted"`
-	SessionsHandled   int64    `json:"sessionsHandled"`
-	SessionsUnhandled int64    `json:"sessionsUnhandled"`
-	HandledEvents     int64    `json:"handledEvents"`
-	UnhandledEvents   int64    `json:"unhandledEvents"`
-	Stability         *float64 `json:"stability"`
-}
-
-func figures(c session.Counts) Figures {
-	f := Figures{
-		SessionsStarted: c.Started, SessionsHandled: c.Handled, SessionsUnhandled: c.Unhandled,
-		HandledEvents: c.HandledEvents, UnhandledEvents: c.UnhandledEvents,
-	}
-	if s, ok := c.Stability(); ok {
-		f.Stability = &s
-	}
-	return f
-}
+type Figures = session.Figures
 
 // MinuteJSON is the figures of one UTC minute.
 type MinuteJSON struct {
@@ -72,7 +54,7 @@ type ReportJSON struct {
 func (r *Result) JSON() ReportJSON {
 	rep := &r.Report
 	out := ReportJSON{
-		Spans: rep.Spans, Traces: rep.Traces, Figures: figures(rep.Summary.Total()),
+		Spans: rep.Spans, Traces: rep.Traces, Figures: rep.Summary.Total().Figures(),
 		ErrorsOutsideSessions: rep.OutsideErrors, DuplicateSpans: r.Stats.DuplicateSpans,
 		MalformedSpans: r.Stats.MalformedSpans, MalformedAttributes: r.Stats.MalformedAttributes,
 		OversizedSpans: r.Stats.OversizedSpans,
@@ -95,7 +77,7 @@ func (r *Result) JSON() ReportJSON {
 		byMinute.AddCounts(session.Release{}, b.Minute, b.Counts)
 	}
 	for i, c := range totals {
-		out.Releases[i].Figures = figures(c)
+		out.Releases[i].Figures = c.Figures()
 	}
 	for _, b := range byMinute.Buckets() {
 		out.Minutes = append(out.Minutes, minuteJSON(b.Minute, b.Counts))
@@ -115,7 +97,7 @@ func (r ReleaseJSON) release() session.Release {
 }
 
 func minuteJSON(t time.Time, c session.Counts) MinuteJSON {
-	return MinuteJSON{StartedAt: t.UTC().Format(minuteLayout), Figures: figures(c)}
+	return MinuteJSON{StartedAt: t.UTC().Format(minuteLayout), Figures: c.Figures()}
 }
 
 // WriteJSON writes the JSON report of r, indented, to w.
