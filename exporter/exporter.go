@@ -51,7 +51,8 @@ type Exporter struct {
 var _ session.Sink = (*Exporter)(nil)
 
 // New validates the API key and the options and returns a running Exporter: its flush loop and its delivery
-// worker run until Shutdown. The error names what is wrong and never contains the key.
+// worker run until Shutdown. The error names what is wrong and never contains the key. With an empty key and
+// WithSummaryWriter, the Exporter writes JSON summaries only and sends nothing to Bugsnag.
 func New(apiKey string, opts ...Option) (*Exporter, error) {
 	cfg, warnings, err := newConfig(apiKey, opts)
 	if err != nil {
@@ -112,7 +113,7 @@ func (ex *Exporter) ErrorEvent(e session.Event) {
 		return
 	}
 	ex.stats.eventsCounted.Add(1)
-	if !ex.cfg.stageEnabled(wireStage(e.App.ReleaseStage)) {
+	if ex.cfg.summariesOnly || !ex.cfg.stageEnabled(wireStage(e.App.ReleaseStage)) {
 		ex.stats.eventsSkipped.Add(1)
 		return
 	}

@@ -65,6 +65,7 @@ type config struct {
 	sessionsEndpoint    string
 	notifyEndpoint      string
 	sessionsDisabled    bool // set by validation: custom notify endpoint with the default sessions endpoint
+	summariesOnly       bool // set by validation: no API key and a summary writer, so nothing goes to Bugsnag
 	summaryInterval     time.Duration
 	requestTimeout      time.Duration
 	retry               RetryConfig
@@ -105,6 +106,14 @@ func newConfig(apiKey string, opts []Option) (config, []string, error) {
 
 // validate checks c, fills the endpoints it may choose, and returns the warnings to log once.
 func (c config) validate() (config, []string, error) {
+	if c.apiKey.value == "" && c.summaryWriter != nil {
+		c.summariesOnly, c.sessionsDisabled = true, true
+		if err := errors.Join(c.checkLimits()...); err != nil {
+			return config{}, nil, err
+		}
+		c.logger = cmp.Or(c.logger, zap.NewNop())
+		return c, nil, nil
+	}
 	errs := []error{validateAPIKey(c.apiKey.value)}
 	defSessions, defNotify := DefaultSessionsEndpoint, DefaultNotifyEndpoint
 	if len(c.apiKey.value) >= len(hubKeyPrefix) && c.apiKey.value[:len(hubKeyPrefix)] == hubKeyPrefix {

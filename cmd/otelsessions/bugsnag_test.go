@@ -5,6 +5,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -145,4 +148,32 @@ func TestDemoSendsToBugsnag(t *testing.T) {
 	}
 	assert.Equal(t, 20, unhandled)
 	assert.NotContains(t, out+errOut, testKey)
+}
+
+// TestReplayWritesJSONSummariesWithoutAKey writes the exporter's JSON summaries to a file with no Bugsnag
+// account: the summed sessionsStarted equal replay's figure.
+func TestReplayWritesJSONSummariesWithoutAKey(t *testing.T) {
+	t.Setenv(apiKeyEnv, "")
+	path := filepath.Join(t.TempDir(), "summaries.json")
+	code, _, errOut := runCmd(t, nil, "replay", "--summaries", path, example)
+	require.Equal(t, exitOK, code, errOut)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var started float64
+	for line := range strings.Lines(string(data)) {
+		var obj struct {
+			Groups []struct {
+				Minutes []struct {
+					SessionsStarted float64 `json:"sessionsStarted"`
+				} `json:"minutes"`
+			} `json:"groups"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(line), &obj))
+		for _, g := range obj.Groups {
+			for _, m := range g.Minutes {
+				started += m.SessionsStarted
+			}
+		}
+	}
+	assert.InDelta(t, 5, started, 0)
 }

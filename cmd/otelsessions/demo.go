@@ -60,7 +60,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *format == "json" {
 		opts.Progress = stderr
 	}
-	x, err := bf.exporter(stderr)
+	x, err := bf.exporter(stdout, stderr)
 	if err != nil {
 		_, _ = fmt.Fprintf(stderr, "otelsessions demo: %v\n", err)
 		return exitBadUsage

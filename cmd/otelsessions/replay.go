@@ -64,7 +64,7 @@ func runReplay(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		fs.Usage()
 		return exitBadUsage
 	}
-	x, err := bf.exporter(stderr)
+	x, err := bf.exporter(stdout, stderr)
 	if err != nil {
 		_, _ = fmt.Fprintf(stderr, "otelsessions replay: %v\n", err)
 		return exitBadUsage
