@@ -1,0 +1,139 @@
+package bugsnagexporter
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"sync"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/consumer/consumererror"
+	"go.opentelemetry.io/collector/exporter"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.uber.org/zap"
+
+	"github.com/otelsessions/otelsessions/collectorext/bugsnagexporter/internal/metadata"
+	sessionsexporter "github.com/otelsessions/otelsessions/exporter"
+	"github.com/otelsessions/otelsessions/internal/derive"
+)
+
+// defaultProject names, in logs, the exporter of api_key.
+const defaultProject = "(api_key)"
+
+var errNotRunning = errors.New("bugsnag exporter is not running")
+
+// bugsnagExporter derives sessions and error events from each batch and hands them to the exporter.Exporter
+// of their service's API key, which counts, batches and delivers them.
+type bugsnagExporter struct {
+	cfg    *Config
+	set    exporter.Settings
+	logger *zap.Logger
+
+	mu      sync.Mutex
+	stopped bool
+	route   *router // nil until Start
+	tb      *metadata.TelemetryBuilder
+}
+
+func newBugsnagExporter(set exporter.Settings, cfg *Config) *bugsnagExporter {
+	return &bugsnagExporter{cfg: cfg, set: set, logger: set.Logger}
+}
+
+// start creates one exporter.Exporter per distinct API key. A Start after Shutdown does nothing.
+func (be *bugsnagExporter) start(ctx context.Context, _ component.Host) error {
+	be.mu.Lock()
+	defer be.mu.Unlock()
+	if be.stopped || be.route != nil {
+		return nil
+	}
+	tlsCfg, err := be.cfg.HTTP.TLS.LoadTLSConfig(ctx)
+	if err != nil {
+		return fmt.Errorf("bugsnag exporter: http tls: %w", err)
+	}
+	r, err := be.newRouter(tlsCfg)
+	if err != nil {
+		return err
+	}
+	tb, err := metadata.NewTelemetryBuilder(be.set.TelemetrySettings, r.counts)
+	if err != nil {
+		return errors.Join(err, r.shutdown(ctx))
+	}
+	be.route, be.tb = r, tb
+	be.logger.Info("bugsnag exporter started", zap.Int("projects", len(r.exporters)))
+	return nil
+}
+
+// newRouter creates the exporters; if one cannot be created, those already running are shut down.
+func (be *bugsnagExporter) newRouter(tlsCfg *tls.Config) (*router, error) {
+	r := &router{logger: be.logger, byService: map[string]*sessionsexporter.Exporter{}}
+	byKey := map[string]*sessionsexporter.Exporter{}
+	services := map[*sessionsexporter.Exporter][]string{}
+	get := func(field, name, key string) (*sessionsexporter.Exporter, error) {
+		if ex, ok := byKey[key]; ok {
+			services[ex] = append(services[ex], name)
+			return ex, nil
+		}
+		ex, err := sessionsexporter.New(key, be.cfg.deliveryOptions(be.logger.With(zap.String("project", name)),
+			tlsCfg)...)
+		if err != nil {
+			return nil, fmt.Errorf("bugsnag exporter: %s: %w", field, err)
+		}
+		byKey[key] = ex
+		services[ex] = []string{name}
+		r.exporters = append(r.exporters, ex)
+		return ex, nil
+	}
+	var err error
+	if be.cfg.APIKey != "" {
+		r.fallback, err = get("api_key", defaultProject, string(be.cfg.APIKey))
+	}
+	for _, svc := range sortedServices(be.cfg.APIKeysByService) {
+		if err != nil {
+			break
+		}
+		r.byService[svc], err = get(fmt.Sprintf("api_keys_by_service[%q]", svc), svc,
+			string(be.cfg.APIKeysByService[svc]))
+	}
+	if err != nil {
+		return nil, errors.Join(err, r.shutdown(context.Background()))
+	}
+	return r, nil
+}
+
+// pushTraces derives the sessions and error events of td and hands them over; it never blocks on I/O.
+// The batch is derived on its own: a trace whose spans were split across batches yields what each part
+// holds, so an entry span's children in another batch lose their session (see the README).
+//
+// TODO(#5): when the sessions processor ran first, spans carry session.id; use it to join split traces to
+// their session without counting it twice.
+func (be *bugsnagExporter) pushTraces(_ context.Context, td ptrace.Traces) error {
+	be.mu.Lock()
+	r, stopped := be.route, be.stopped
+	be.mu.Unlock()
+	if r == nil || stopped {
+		return consumererror.NewPermanent(errNotRunning)
+	}
+	eng := derive.New(derive.Config{})
+	eng.Add(td)
+	eng.ResolveAll(func(t derive.Trace) { t.Emit(r) })
+	return nil
+}
+
+// shutdown delivers what is pending and stops every exporter.Exporter and its goroutines, within ctx. It is
+// safe without Start and safe to repeat.
+func (be *bugsnagExporter) shutdown(ctx context.Context) error {
+	be.mu.Lock()
+	be.stopped = true
+	r, tb := be.route, be.tb
+	be.tb = nil
+	be.mu.Unlock()
+	if r == nil {
+		return nil
+	}
+	err := r.shutdown(ctx)
+	if tb != nil {
+		err = errors.Join(err, tb.Shutdown())
+	}
+	return err
+}
