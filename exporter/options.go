@@ -259,3 +259,10 @@ func WithLogger(l *zap.Logger) Option {
 func WithTLSConfig(tc *tls.Config) Option {
 	return optionFunc(func(c config) config { c.tlsConfig = tc.Clone(); return c })
 }
+
+// Validate checks the API key and the options as New does, without starting anything. Its error names what
+// is wrong and never contains the key.
+func Validate(apiKey string, opts ...Option) error {
+	_, _, err := newConfig(apiKey, opts)
+	return err
+}

@@ -1,7 +1,6 @@
 package bugsnagexporter
 
 import (
-	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -58,7 +57,7 @@ var (
 )
 
 // Validate checks the configuration; every message names the field at fault and none prints an API key.
-// Each key and the endpoints are checked by the same code that exporter.New runs.
+// Each key and the endpoints are checked by exporter.Validate, the checks exporter.New runs.
 func (cfg *Config) Validate() error {
 	var errs []error
 	if cfg.APIKey == "" && len(cfg.APIKeysByService) == 0 {
@@ -81,15 +80,13 @@ func (cfg *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// checkKey runs exporter.New's validation of key and the options, and stops the exporter it may start at
-// once; exporter.New's messages never contain the key.
+// checkKey runs exporter.New's validation of key and the options without starting anything; its messages
+// never contain the key.
 func checkKey(field string, key configopaque.String, opts []sessionsexporter.Option) error {
-	ex, err := sessionsexporter.New(string(key), opts...)
-	if err != nil {
+	if err := sessionsexporter.Validate(string(key), opts...); err != nil {
 		return fmt.Errorf("%s: %w", field, err)
 	}
-	// Nothing was counted, so nothing is pending and Shutdown returns at once.
-	return ex.Shutdown(context.Background())
+	return nil
 }
 
 // deliveryOptions returns the options of every exporter.Exporter the configuration asks for.
