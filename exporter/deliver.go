@@ -114,9 +114,11 @@ func (ex *Exporter) send(ctx context.Context, p *payload) attempt {
 	return a
 }
 
-// quote returns the start of a response body fit for a log line: valid UTF-8, without the API key.
+// quote returns the start of a response body fit for a log line: valid UTF-8, without the API key. The key
+// is removed before the body is cut, so that no part of a key echoed across the cut is logged.
 func (ex *Exporter) quote(body []byte) string {
-	return ex.redact(strings.ToValidUTF8(string(body[:min(len(body), maxLoggedBody)]), "?"))
+	s := ex.redact(strings.ToValidUTF8(string(body), "?"))
+	return strings.ToValidUTF8(s[:min(len(s), maxLoggedBody)], "")
 }
 
 // fields describe one payload's attempt for a log line.
@@ -138,7 +140,11 @@ func (ex *Exporter) fields(p *payload, n int, a attempt) []zap.Field {
 // redact removes the API key from a message; no error built here contains it, but a proxy or a server may
 // echo what it was sent.
 func (ex *Exporter) redact(s string) string {
-	return strings.ReplaceAll(s, ex.cfg.apiKey.reveal(), redacted)
+	key := ex.cfg.apiKey.reveal()
+	if key == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, key, redacted)
 }
 
 func (k payloadKind) payloadVersion() string {

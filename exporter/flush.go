@@ -92,9 +92,19 @@ func (ex *Exporter) enqueueEvents(events []pendingEvent) {
 	}
 }
 
-// enqueue queues p, or drops and counts it when the queue is full.
+// maxSessionPayloads bounds the queue for Sessions API payloads, which are small and come one per app/device
+// group at each flush: a fleet of more hosts than the queue size must not lose sessions at every flush.
+const maxSessionPayloads = 10_000
+
+// enqueue queues p, or drops and counts it when the queue is full. Notify payloads are bounded by the queue
+// size; Sessions payloads by maxSessionPayloads.
+// TODO(#4): merge a group's sessions into its payload still queued, so that an outage cannot fill the queue.
 func (ex *Exporter) enqueue(p *payload) {
-	if ex.queue.push(p) {
+	limit := ex.cfg.queueSize
+	if p.kind == kindSessions {
+		limit = max(limit, maxSessionPayloads)
+	}
+	if ex.queue.push(p, limit) {
 		return
 	}
 	ex.drop(p)

@@ -105,18 +105,20 @@ func TestQueueFullDropsAreCountedWithOneLogLine(t *testing.T) {
 	f, started := hangingBugsnag(t)
 	log, logs := observed()
 	x := testExporter(t, f, WithLogger(log), WithQueueSize(1))
-	flush := func(sessions int) {
-		startSessions(x, sessions)
+	flush := func(events int) {
+		for range events {
+			x.ErrorEvent(session.Event{Class: "Boom", App: webApp, Device: webDevice})
+		}
 		ctx, cancel := context.WithTimeout(t.Context(), time.Millisecond)
 		defer cancel()
 		assert.ErrorIs(t, x.ForceFlush(ctx), context.DeadlineExceeded)
 	}
 	flush(1)
-	<-started // the first payload is in flight, out of the queue
+	<-started // the first Notify payload is in flight, out of the queue
 	flush(2)  // queued
 	flush(4)  // dropped
 	flush(8)  // dropped
-	assert.Equal(t, int64(12), x.Stats().SessionsDropped)
+	assert.Equal(t, int64(12), x.Stats().EventsDropped)
 	full := logs.FilterMessage("delivery queue full; payloads are dropped and counted").All()
 	require.Len(t, full, 1, "one line, however many drops")
 	assert.Equal(t, zapcore.ErrorLevel, full[0].Level)
@@ -126,8 +128,8 @@ func TestQueueFullDropsAreCountedWithOneLogLine(t *testing.T) {
 	defer cancel()
 	var ie *IncompleteError
 	require.ErrorAs(t, x.Shutdown(ctx), &ie)
-	assert.Equal(t, int64(3), ie.Sessions, "the one in flight and the one queued")
-	assert.Equal(t, Stats{SessionsCounted: 15, SessionsDropped: 15}, x.Stats())
+	assert.Equal(t, int64(3), ie.Events, "the one in flight and the one queued")
+	assert.Equal(t, Stats{EventsCounted: 15, EventsDropped: 15}, x.Stats())
 }
 
 func TestBackgroundLoopFlushesEveryInterval(t *testing.T) {

@@ -48,11 +48,12 @@ func newQueue(size int) *queue {
 	return &queue{size: size, progress: make(chan struct{}), wake: make(chan struct{}, 1)}
 }
 
-// push appends p and numbers it; it reports false, and keeps nothing, when the queue is full.
-func (q *queue) push(p *payload) bool {
+// push appends p and numbers it; it reports false, and keeps nothing, when the queue holds limit payloads
+// or more.
+func (q *queue) push(p *payload, limit int) bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if len(q.items) >= q.size {
+	if len(q.items) >= limit {
 		return false
 	}
 	q.lastSeq++
