@@ -50,12 +50,16 @@ func (p *Processor) reportErrors(s sdktrace.ReadOnlySpan, ss *sessState) {
 	entry := p.cfg.isEntry(s.SpanKind(), s.Parent())
 	facts := readSpanFacts(s.Attributes())
 	base := p.baseEvent(s, facts)
+	// On a SERVER span with a 4xx response the Error status is disregarded: the failure is the caller's.
+	if s.SpanKind() == trace.SpanKindServer && facts.clientError && !p.cfg.serverClientErrors {
+		statusErr = false
+	}
 	if exceptions > 0 {
 		p.reportExceptions(events, exceptions, entry && statusErr, facts.override, base, ss)
 		return
 	}
-	if s.SpanKind() == trace.SpanKindServer && facts.clientError && !p.cfg.serverClientErrors {
-		return // a 4xx response is the caller's mistake, not the server's failure
+	if !statusErr {
+		return
 	}
 	e := base
 	e.Unhandled, e.Overridden = decide(overrideNone, facts.override, entry)

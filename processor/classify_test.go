@@ -127,6 +127,11 @@ func TestClassificationRules(t *testing.T) {
 			entry: true, attrs: []attribute.KeyValue{attribute.Int("http.response.status_code", 400)},
 			events: [][]attribute.KeyValue{exc("E", "m")},
 		}, unhandled: []bool{false}},
+		{name: "exception on a 4xx entry in Error is handled, as in docs/semantics.md", spec: spanSpec{
+			entry: true, status: codes.Error,
+			attrs:  []attribute.KeyValue{attribute.Int("http.response.status_code", 404)},
+			events: [][]attribute.KeyValue{exc("E", "m")},
+		}, unhandled: []bool{false}},
 		{name: "event override false beats escaped", spec: spanSpec{events: [][]attribute.KeyValue{
 			exc("E", "m", escaped, UnhandledKey.Bool(false)),
 		}}, unhandled: []bool{false}, overridden: []bool{true}},

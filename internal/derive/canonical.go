@@ -32,14 +32,14 @@ func (e *Engine) canonicalize(ts *traceState) {
 	})
 }
 
-// compareSpans orders spans by id, kind, parent and start, then puts the copy with more error information
-// first, then orders by service.
+// compareSpans orders spans by id, kind, start and parent, then puts the copy with more error information
+// first, then orders by service: of look-alike entry spans the earliest comes first.
 func (e *Engine) compareSpans(a, b *spanRec) int {
 	return cmp.Or(
 		bytes.Compare(a.id[:], b.id[:]),
 		cmp.Compare(a.kind, b.kind),
-		bytes.Compare(a.parent[:], b.parent[:]),
 		cmp.Compare(a.start, b.start),
+		bytes.Compare(a.parent[:], b.parent[:]),
 		-cmp.Compare(b2i(a.statusErr), b2i(b.statusErr)),
 		-cmp.Compare(a.nexc, b.nexc),
 		cmp.Compare(e.resources[a.res].Service, e.resources[b.res].Service),
