@@ -100,11 +100,18 @@ func isClientErrorStatus(v attribute.Value) bool {
 	return code >= 400 && code < 500
 }
 
+// requestPrefixes are the attribute namespaces that describe the request, as internal/derive reads them:
+// server.* gives the exporter the host and port of the request's URL.
+var requestPrefixes = []string{"http.", "url.", "client.", "server.", "user_agent.", "net."}
+
 // isRequestAttr reports whether an attribute describes the request, and goes on the error event.
 func isRequestAttr(k attribute.Key) bool {
-	s := string(k)
-	return strings.HasPrefix(s, "http.") || strings.HasPrefix(s, "url.") || strings.HasPrefix(s, "client.") ||
-		strings.HasPrefix(s, "user_agent.")
+	for _, p := range requestPrefixes {
+		if strings.HasPrefix(string(k), p) {
+			return true
+		}
+	}
+	return false
 }
 
 // spanFacts is what the error rules read of a span's attributes, in one pass.

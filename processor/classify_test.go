@@ -185,6 +185,7 @@ func TestErrorEventFields(t *testing.T) {
 			attribute.String("http.route", "/orders/{id}"), attribute.String("http.request.method", "GET"),
 			attribute.String("url.path", "/orders/7"), attribute.String("client.address", "10.0.0.1"),
 			attribute.String("user_agent.original", "curl/8"), attribute.String("db.system", "postgresql"),
+			attribute.String("server.address", "shop.example"), attribute.Int("server.port", 8443),
 		))
 	at := time.Date(2026, 12, 3, 15, 4, 6, 0, time.UTC)
 	entry.AddEvent("exception", trace.WithTimestamp(at), trace.WithAttributes(exc("*errors.errorString", "no stock",
@@ -208,6 +209,7 @@ func TestErrorEventFields(t *testing.T) {
 		Attributes: map[string]string{
 			"http.route": "/orders/{id}", "http.request.method": "GET", "url.path": "/orders/7",
 			"client.address": "10.0.0.1", "user_agent.original": "curl/8",
+			"server.address": "shop.example", "server.port": "8443",
 		},
 	}, evs[1])
 	assert.Equal(t, "reserve", evs[0].Context, "without http.route the context is the span name")

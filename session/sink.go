@@ -26,7 +26,8 @@ type Event struct {
 	Service string
 	App     App
 	Device  Device
-	// Attributes are the span's attributes that describe the request (http.*, url.*, client.*, user_agent.*).
+	// Attributes are the span's attributes that describe the request (http.*, url.*, client.*, server.*,
+	// user_agent.*, net.*).
 	Attributes map[string]string
 }
 
