@@ -63,16 +63,12 @@ func (f *bugsnagFlags) exporter(stdout, stderr io.Writer) (*exporter.Exporter, e
 	if key == "" {
 		key = os.Getenv(apiKeyEnv)
 	}
-	if key == "" && f.summaries == "" {
-		if f.sessions != "" || f.notify != "" {
-			return nil, errors.New("--bugsnag-sessions and --bugsnag-notify need an API key (--api-key or $" +
-				apiKeyEnv + ")")
-		}
-		return nil, nil
-	}
 	if key == "" && (f.sessions != "" || f.notify != "") {
 		return nil, errors.New("--bugsnag-sessions and --bugsnag-notify need an API key (--api-key or $" +
 			apiKeyEnv + ")")
+	}
+	if key == "" && f.summaries == "" {
+		return nil, nil
 	}
 	opts := []exporter.Option{exporter.WithLogger(stderrLogger(stderr)), exporter.WithEventBufferSize(10000)}
 	switch f.summaries {
