@@ -1,0 +1,245 @@
+package pipelinetest
+
+import (
+	"context"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/connector/connectortest"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/collector/processor/processortest"
+
+	"github.com/otelsessions/otelsessions/collectorext/sessionsconnector"
+	"github.com/otelsessions/otelsessions/collectorext/sessionsprocessor"
+	"github.com/otelsessions/otelsessions/internal/realdata"
+	"github.com/otelsessions/otelsessions/internal/replay"
+	"github.com/otelsessions/otelsessions/internal/tracefile"
+)
+
+// longWait is a wait no test run reaches: every trace is held until Shutdown flushes it, whole. The
+// processor's clock cannot be injected from outside its package, and wait: 0 would forward each batch's
+// part of a trace on its own, splitting traces.
+const longWait = time.Hour
+
+// figures are the session figures the connector's metrics sum to, or replay gives.
+type figures struct {
+	Started, Unhandled, Handled, Errors int64
+}
+
+// TestRealRecordingsThroughPipeline sends every real recording, split into random batches in random order,
+// from four concurrent senders through the sessions processor into the sessions connector: the connector's
+// summed sessions started, unhandled and handled are replay's figures for the file.
+func TestRealRecordingsThroughPipeline(t *testing.T) {
+	for _, rel := range realFiles(t) {
+		t.Run(rel, func(t *testing.T) {
+			path := realdata.File(t, rel)
+			spans := readSpans(t, path)
+			want := replayFigures(t, path)
+			for seed := range uint64(3) {
+				rng := rand.New(rand.NewPCG(seed, 5))
+				got := runPipeline(t, longWait, randomBatchesUpTo(rng, spans, 64), 0)
+				assert.Equal(t, want.Started, got.Started, "sessions started, seed %d", seed)
+				assert.Equal(t, want.Unhandled, got.Unhandled, "unhandled sessions, seed %d", seed)
+				assert.Equal(t, want.Handled, got.Handled, "handled sessions, seed %d", seed)
+				assert.Equal(t, want.Errors, got.Errors, "error events, seed %d", seed)
+			}
+		})
+	}
+}
+
+// splitSensitive are the recordings whose figures change when a trace reaches the connector in pieces: the
+// connector derives each batch on its own, so a piece without its trace's entry span loses that span's
+// session. Derived span by span (the worst split), zipkin smartthings gives 326 sessions started instead of
+// 293 and 0 handled instead of 1, and highlight__fs 0 handled instead of 7.
+var splitSensitive = map[string]string{
+	"zipkin-v2-json/openzipkin-zipkin__smartthings-mobile-web-install.json": "29 SERVER spans whose parent is a " +
+		"SERVER span of their own service are not entry spans in the whole trace, but are when forwarded " +
+		"without that parent, and 4 more under Zipkin shared spans: sessions started rise (by up to 33); the " +
+		"span with the one handled error, forwarded without its entry span, leaves its session error-free: " +
+		"handled sessions drop from 1 to 0",
+	"otlp-json/highlight__fs.json": "the spans with handled exceptions, forwarded without their entry span, " +
+		"count outside any session: handled sessions drop (to 0 of 7 in the worst split)",
+}
+
+// TestRealRecordingsForwardedInPieces is TestRealRecordingsThroughPipeline with a real short wait and
+// paced senders, so that the processor's loop forwards traces while their spans are still arriving and the
+// connector sees many of them in pieces. It covers the recordings whose figures do not depend on how traces
+// are split (see splitSensitive), so its outcome does not depend on timing.
+func TestRealRecordingsForwardedInPieces(t *testing.T) {
+	for _, rel := range realFiles(t) {
+		t.Run(rel, func(t *testing.T) {
+			if why, ok := splitSensitive[rel]; ok {
+				t.Skipf("the connector derives each batch on its own; split traces change its figures: %s", why)
+			}
+			path := realdata.File(t, rel)
+			spans := readSpans(t, path)
+			want := replayFigures(t, path)
+			rng := rand.New(rand.NewPCG(7, 5))
+			got := runPipeline(t, piecesWait, randomBatchesUpTo(rng, spans, 4), time.Millisecond)
+			assert.Equal(t, want, got)
+		})
+	}
+}
+
+// piecesWait is shorter than sending a large recording at one batch per millisecond takes.
+const piecesWait = 20 * time.Millisecond
+
+// runPipeline builds processor → connector → metrics sink from the factories, sends the batches from four
+// goroutines, each pausing pace after every batch, shuts the processor down (flushing what it holds) and
+// sums the metrics.
+func runPipeline(t *testing.T, wait time.Duration, batches []ptrace.Traces, pace time.Duration) figures {
+	t.Helper()
+	ctx := context.WithoutCancel(t.Context())
+	host := componenttest.NewNopHost()
+
+	sink := new(consumertest.MetricsSink)
+	cf := sessionsconnector.NewFactory()
+	conn, err := cf.CreateTracesToMetrics(ctx, connectortest.NewNopSettings(cf.Type()), cf.CreateDefaultConfig(), sink)
+	require.NoError(t, err)
+
+	pf := sessionsprocessor.NewFactory()
+	pcfg, ok := pf.CreateDefaultConfig().(*sessionsprocessor.Config)
+	require.True(t, ok)
+	pcfg.Wait = wait
+	pcfg.MaxTraces = 1 << 20
+	require.NoError(t, pcfg.Validate())
+	proc, err := pf.CreateTraces(ctx, processortest.NewNopSettings(pf.Type()), pcfg, conn)
+	require.NoError(t, err)
+
+	require.NoError(t, conn.Start(ctx, host))
+	require.NoError(t, proc.Start(ctx, host))
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := w; i < len(batches); i += 4 {
+				assert.NoError(t, proc.ConsumeTraces(ctx, batches[i]))
+				if pace > 0 {
+					time.Sleep(pace)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	require.NoError(t, proc.Shutdown(ctx))
+	require.NoError(t, conn.Shutdown(ctx))
+
+	mds := sink.AllMetrics()
+	return figures{
+		Started:   sumOf(mds, sessionsconnector.MetricSessionsStarted),
+		Unhandled: sumOf(mds, sessionsconnector.MetricSessionsUnhandled),
+		Handled:   sumOf(mds, sessionsconnector.MetricSessionsHandled),
+		Errors:    sumOf(mds, sessionsconnector.MetricErrors),
+	}
+}
+
+func replayFigures(t *testing.T, path string) figures {
+	t.Helper()
+	res, err := replay.Run(t.Context(), []string{path}, replay.Options{})
+	require.NoError(t, err)
+	require.False(t, res.Failed())
+	rep := res.JSON()
+	return figures{
+		Started:   rep.SessionsStarted,
+		Unhandled: rep.SessionsUnhandled,
+		Handled:   rep.SessionsHandled,
+		Errors:    rep.HandledEvents + rep.UnhandledEvents + rep.ErrorsOutsideSessions,
+	}
+}
+
+// realFiles lists every trace recording under the real-data folder, relative to it.
+func realFiles(t *testing.T) []string {
+	t.Helper()
+	dir := realdata.Dir(t)
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasPrefix(filepath.Ext(p), ".json") {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		files = append(files, filepath.ToSlash(rel))
+		return err
+	})
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	return files
+}
+
+// readSpans reads a recording into one ptrace.Traces per span, each with its resource and scope.
+func readSpans(t *testing.T, path string) []ptrace.Traces {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	var spans []ptrace.Traces
+	_, err = tracefile.Read(path, f, func(td ptrace.Traces) {
+		rss := td.ResourceSpans()
+		for i := range rss.Len() {
+			for j := range rss.At(i).ScopeSpans().Len() {
+				ss := rss.At(i).ScopeSpans().At(j)
+				for k := range ss.Spans().Len() {
+					one := ptrace.NewTraces()
+					rs := one.ResourceSpans().AppendEmpty()
+					rss.At(i).Resource().CopyTo(rs.Resource())
+					oss := rs.ScopeSpans().AppendEmpty()
+					ss.Scope().CopyTo(oss.Scope())
+					ss.Spans().At(k).CopyTo(oss.Spans().AppendEmpty())
+					spans = append(spans, one)
+				}
+			}
+		}
+	})
+	require.NoError(t, err)
+	require.NotEmpty(t, spans)
+	return spans
+}
+
+// randomBatchesUpTo shuffles the spans and joins them into batches of 1 to most spans. The spans are copied,
+// so that the processor's tagging leaves them as read for the next run.
+func randomBatchesUpTo(rng *rand.Rand, spans []ptrace.Traces, most int) []ptrace.Traces {
+	order := rng.Perm(len(spans))
+	var batches []ptrace.Traces
+	for len(order) > 0 {
+		n := min(1+rng.IntN(most), len(order))
+		td := ptrace.NewTraces()
+		for _, i := range order[:n] {
+			spans[i].ResourceSpans().At(0).CopyTo(td.ResourceSpans().AppendEmpty())
+		}
+		batches = append(batches, td)
+		order = order[n:]
+	}
+	return batches
+}
+
+// sumOf adds the values of every data point of the named sum.
+func sumOf(mds []pmetric.Metrics, name string) int64 {
+	var total int64
+	for _, md := range mds {
+		for i := range md.ResourceMetrics().Len() {
+			sms := md.ResourceMetrics().At(i).ScopeMetrics()
+			for j := range sms.Len() {
+				ms := sms.At(j).Metrics()
+				for k := range ms.Len() {
+					if ms.At(k).Name() != name {
+						continue
+					}
+					dps := ms.At(k).Sum().DataPoints()
+					for l := range dps.Len() {
+						total += dps.At(l).IntValue()
+					}
+				}
+			}
+		}
+	}
+	return total
+}
