@@ -123,7 +123,9 @@ func runPipeline(t *testing.T, wait time.Duration, batches []ptrace.Traces, pace
 	for w := range 4 {
 		wg.Go(func() {
 			for i := w; i < len(batches); i += 4 {
-				assert.NoError(t, proc.ConsumeTraces(ctx, batches[i]))
+				if err := proc.ConsumeTraces(ctx, batches[i]); err != nil {
+					t.Error(err) // not require: this runs on a sender goroutine
+				}
 				if pace > 0 {
 					time.Sleep(pace)
 				}
