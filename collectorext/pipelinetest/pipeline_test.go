@@ -2,11 +2,8 @@ package pipelinetest
 
 import (
 	"context"
-	"io/fs"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -41,7 +38,7 @@ type figures struct {
 // from four concurrent senders through the sessions processor into the sessions connector: the connector's
 // summed sessions started, unhandled and handled are replay's figures for the file.
 func TestRealRecordingsThroughPipeline(t *testing.T) {
-	for _, rel := range realFiles(t) {
+	for _, rel := range realdata.Files(t) {
 		t.Run(rel, func(t *testing.T) {
 			path := realdata.File(t, rel)
 			spans := readSpans(t, path)
@@ -77,7 +74,7 @@ var splitSensitive = map[string]string{
 // connector sees many of them in pieces. It covers the recordings whose figures do not depend on how traces
 // are split (see splitSensitive), so its outcome does not depend on timing.
 func TestRealRecordingsForwardedInPieces(t *testing.T) {
-	for _, rel := range realFiles(t) {
+	for _, rel := range realdata.Files(t) {
 		t.Run(rel, func(t *testing.T) {
 			if why, ok := splitSensitive[rel]; ok {
 				t.Skipf("the connector derives each batch on its own; split traces change its figures: %s", why)
@@ -157,24 +154,6 @@ func replayFigures(t *testing.T, path string) figures {
 		Handled:   rep.SessionsHandled,
 		Errors:    rep.HandledEvents + rep.UnhandledEvents + rep.ErrorsOutsideSessions,
 	}
-}
-
-// realFiles lists every trace recording under the real-data folder, relative to it.
-func realFiles(t *testing.T) []string {
-	t.Helper()
-	dir := realdata.Dir(t)
-	var files []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasPrefix(filepath.Ext(p), ".json") {
-			return err
-		}
-		rel, err := filepath.Rel(dir, p)
-		files = append(files, filepath.ToSlash(rel))
-		return err
-	})
-	require.NoError(t, err)
-	require.NotEmpty(t, files)
-	return files
 }
 
 // readSpans reads a recording into one ptrace.Traces per span, each with its resource and scope.

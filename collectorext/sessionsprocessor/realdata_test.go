@@ -1,11 +1,8 @@
 package sessionsprocessor
 
 import (
-	"io/fs"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 
@@ -32,7 +29,7 @@ type spanKey struct {
 // batches in random order, from concurrent senders, all within the wait: every span's session.id is what
 // the engine gives on the whole file at once, and the distinct ids number replay's sessionsStarted.
 func TestRealRecordingsRandomBatches(t *testing.T) {
-	for _, rel := range realFiles(t) {
+	for _, rel := range realdata.Files(t) {
 		t.Run(rel, func(t *testing.T) {
 			path := realdata.File(t, rel)
 			spans, want := readWhole(t, path)
@@ -63,24 +60,6 @@ func TestRealRecordingsRandomBatches(t *testing.T) {
 			}
 		})
 	}
-}
-
-// realFiles lists every trace recording under the real-data folder, relative to it.
-func realFiles(t *testing.T) []string {
-	t.Helper()
-	dir := realdata.Dir(t)
-	var files []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasPrefix(filepath.Ext(p), ".json") {
-			return err
-		}
-		rel, err := filepath.Rel(dir, p)
-		files = append(files, filepath.ToSlash(rel))
-		return err
-	})
-	require.NoError(t, err)
-	require.NotEmpty(t, files)
-	return files
 }
 
 // readWhole reads a recording, returns each of its spans as a batch of its own and the session.id the

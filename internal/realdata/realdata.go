@@ -3,9 +3,11 @@
 package realdata
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -36,4 +38,24 @@ func File(tb testing.TB, rel string) string {
 		tb.Fatalf("realdata: %v", err)
 	}
 	return p
+}
+
+// Files lists every recording (each .json or .jsonl file) below Dir, relative to it, such as
+// "zipkin-v2-json/openzipkin-zipkin__yelp.json"; it skips or fails tb as Dir does.
+func Files(tb testing.TB) []string {
+	tb.Helper()
+	dir := Dir(tb)
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasPrefix(filepath.Ext(p), ".json") {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		files = append(files, filepath.ToSlash(rel))
+		return err
+	})
+	if err != nil || len(files) == 0 {
+		tb.Fatalf("realdata: listing %s: %v (%d files)", dir, err, len(files))
+	}
+	return files
 }
