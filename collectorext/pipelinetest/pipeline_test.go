@@ -164,21 +164,7 @@ func readSpans(t *testing.T, path string) []ptrace.Traces {
 	defer f.Close()
 	var spans []ptrace.Traces
 	_, err = tracefile.Read(path, f, func(td ptrace.Traces) {
-		rss := td.ResourceSpans()
-		for i := range rss.Len() {
-			for j := range rss.At(i).ScopeSpans().Len() {
-				ss := rss.At(i).ScopeSpans().At(j)
-				for k := range ss.Spans().Len() {
-					one := ptrace.NewTraces()
-					rs := one.ResourceSpans().AppendEmpty()
-					rss.At(i).Resource().CopyTo(rs.Resource())
-					oss := rs.ScopeSpans().AppendEmpty()
-					ss.Scope().CopyTo(oss.Scope())
-					ss.Spans().At(k).CopyTo(oss.Spans().AppendEmpty())
-					spans = append(spans, one)
-				}
-			}
-		}
+		realdata.EachSpan(td, func(one ptrace.Traces) { spans = append(spans, one) })
 	})
 	require.NoError(t, err)
 	require.NotEmpty(t, spans)

@@ -73,7 +73,7 @@ func readWhole(t *testing.T, path string) ([]ptrace.Traces, map[spanKey]string) 
 	var spans []ptrace.Traces
 	_, err = tracefile.Read(path, f, func(td ptrace.Traces) {
 		eng.Add(td)
-		forEachResourceSpan(td, func(one ptrace.Traces) { spans = append(spans, one) })
+		realdata.EachSpan(td, func(one ptrace.Traces) { spans = append(spans, one) })
 	})
 	require.NoError(t, err)
 	want := map[spanKey]string{}
@@ -90,25 +90,6 @@ func readWhole(t *testing.T, path string) ([]ptrace.Traces, map[spanKey]string) 
 		}
 	})
 	return spans, want
-}
-
-// forEachResourceSpan calls fn with a copy of every span of td, with its resource and scope.
-func forEachResourceSpan(td ptrace.Traces, fn func(ptrace.Traces)) {
-	rss := td.ResourceSpans()
-	for i := range rss.Len() {
-		for j := range rss.At(i).ScopeSpans().Len() {
-			ss := rss.At(i).ScopeSpans().At(j)
-			for k := range ss.Spans().Len() {
-				one := ptrace.NewTraces()
-				rs := one.ResourceSpans().AppendEmpty()
-				rss.At(i).Resource().CopyTo(rs.Resource())
-				oss := rs.ScopeSpans().AppendEmpty()
-				ss.Scope().CopyTo(oss.Scope())
-				ss.Spans().At(k).CopyTo(oss.Spans().AppendEmpty())
-				fn(one)
-			}
-		}
-	}
 }
 
 // randomBatches shuffles the spans and joins them into batches of 1 to 64 spans.
