@@ -47,11 +47,11 @@ type Bugsnag struct {
 	tlsConfig *tls.Config // the first server's, with its certificate; nil for HTTP
 	caFile    string
 
-	mu       sync.Mutex
-	srv      *httptest.Server // nil while connections are refused
-	fault    Fault
-	status   int
-	released chan struct{} // closed when FaultHang ends
+	mu         sync.Mutex
+	srv        *httptest.Server // nil while connections are refused
+	fault      Fault
+	status     int
+	released   chan struct{} // closed when FaultHang ends
 	rec        Capture
 	bodies     map[[sha256.Size]byte]int // accepted request bodies (with their path)
 	events     map[[sha256.Size]byte]int // accepted events
