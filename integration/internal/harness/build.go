@@ -33,7 +33,9 @@ func BuildCollector(tb testing.TB) string {
 	if runtime.GOOS == "windows" {
 		tb.Skip("skipping on Windows: the harness stops the Collector with SIGTERM")
 	}
+	built := false
 	build.once.Do(func() {
+		built = true
 		start := time.Now()
 		build.dir, build.err = os.MkdirTemp("", "otelcol-sessions-build-")
 		if build.err != nil {
@@ -47,8 +49,9 @@ func BuildCollector(tb testing.TB) string {
 	if build.err != nil {
 		tb.Fatalf("go build %s: %v\n%s", collectorPackage, build.err, build.out)
 	}
-	tb.Logf("otelcol-sessions binary: %s (built once per test binary, in %s)", build.bin,
-		build.took.Round(time.Millisecond))
+	if built {
+		tb.Logf("built otelcol-sessions in %s: %s", build.took.Round(time.Millisecond), build.bin)
+	}
 	return build.bin
 }
 

@@ -22,8 +22,9 @@ const StartTimeout = time.Minute
 // starts a line (sessions_endpoint and notify_endpoint do not) with a 127.0.0.1 address.
 var receiverEndpoint = regexp.MustCompile(`(?m)^\s*endpoint:\s*"?(127\.0\.0\.1:\d+)`)
 
-// Collector is a running otelcol-sessions process.
+// Collector is a running otelcol-sessions process, or another Collector binary started by StartBinary.
 type Collector struct {
+	name   string // the binary's name in messages, such as "otelcol-sessions"
 	cmd    *exec.Cmd
 	logs   *syncBuffer
 	exited chan struct{}
@@ -36,19 +37,25 @@ type Collector struct {
 // fails. The process never outlives the test: a cleanup kills it if neither Stop nor Kill ended it.
 func StartCollector(tb testing.TB, configYAML string, env ...string) *Collector {
 	tb.Helper()
-	bin := BuildCollector(tb)
+	return StartBinary(tb, "otelcol-sessions", BuildCollector(tb), configYAML, env...)
+}
+
+// StartBinary is StartCollector for another Collector binary bin (such as one BuildNested built), called
+// name in messages.
+func StartBinary(tb testing.TB, name, bin, configYAML string, env ...string) *Collector {
+	tb.Helper()
 	cfg := filepath.Join(tb.TempDir(), "config.yaml")
 	if err := os.WriteFile(cfg, []byte(configYAML), 0o600); err != nil {
 		tb.Fatalf("write the collector config: %v", err)
 	}
 
-	c := &Collector{logs: &syncBuffer{}, exited: make(chan struct{})}
+	c := &Collector{name: name, logs: &syncBuffer{}, exited: make(chan struct{})}
 	c.cmd = exec.Command(bin, "--config", cfg) //nolint:gosec // the binary the harness built
 	c.cmd.Env = append(os.Environ(), env...)
 	c.cmd.Stdout, c.cmd.Stderr = c.logs, c.logs
 	c.cmd.SysProcAttr = sysProcAttr()
 	if err := c.cmd.Start(); err != nil {
-		tb.Fatalf("start otelcol-sessions: %v", err)
+		tb.Fatalf("start %s: %v", name, err)
 	}
 	go func() { c.err = c.cmd.Wait(); close(c.exited) }()
 	tb.Cleanup(func() {
@@ -57,7 +64,7 @@ func StartCollector(tb testing.TB, configYAML string, env ...string) *Collector 
 			<-c.exited
 		}
 		if tb.Failed() {
-			tb.Logf("otelcol-sessions (pid %d) output:\n%s", c.cmd.Process.Pid, c.Logs())
+			tb.Logf("%s (pid %d) output:\n%s", name, c.cmd.Process.Pid, c.Logs())
 		}
 	})
 
@@ -65,7 +72,7 @@ func StartCollector(tb testing.TB, configYAML string, env ...string) *Collector 
 	for _, m := range receiverEndpoint.FindAllStringSubmatch(configYAML, -1) {
 		c.waitForPort(tb, m[1], start.Add(StartTimeout))
 	}
-	tb.Logf("otelcol-sessions (pid %d) answered after %s", c.cmd.Process.Pid, time.Since(start).Round(time.Millisecond))
+	tb.Logf("%s (pid %d) answered after %s", name, c.cmd.Process.Pid, time.Since(start).Round(time.Millisecond))
 	return c
 }
 
@@ -79,10 +86,10 @@ func (c *Collector) waitForPort(tb testing.TB, addr string, deadline time.Time) 
 			return
 		}
 		if c.Exited() {
-			tb.Fatalf("otelcol-sessions exited (%v) before listening on %s:\n%s", c.err, addr, c.Logs())
+			tb.Fatalf("%s exited (%v) before listening on %s:\n%s", c.name, c.err, addr, c.Logs())
 		}
 		if time.Now().After(deadline) {
-			tb.Fatalf("otelcol-sessions did not listen on %s within %s", addr, StartTimeout)
+			tb.Fatalf("%s did not listen on %s within %s", c.name, addr, StartTimeout)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -93,17 +100,17 @@ func (c *Collector) Stop(tb testing.TB) {
 	tb.Helper()
 	start := time.Now()
 	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
-		tb.Fatalf("SIGTERM otelcol-sessions: %v", err)
+		tb.Fatalf("SIGTERM %s: %v", c.name, err)
 	}
 	select {
 	case <-c.exited:
 	case <-time.After(StartTimeout):
-		tb.Fatalf("otelcol-sessions did not exit within %s of SIGTERM", StartTimeout)
+		tb.Fatalf("%s did not exit within %s of SIGTERM", c.name, StartTimeout)
 	}
 	if c.err != nil {
-		tb.Fatalf("otelcol-sessions must exit 0 on SIGTERM, got %v", c.err)
+		tb.Fatalf("%s must exit 0 on SIGTERM, got %v", c.name, c.err)
 	}
-	tb.Logf("otelcol-sessions (pid %d) exited 0 %s after SIGTERM", c.cmd.Process.Pid,
+	tb.Logf("%s (pid %d) exited 0 %s after SIGTERM", c.name, c.cmd.Process.Pid,
 		time.Since(start).Round(time.Millisecond))
 }
 
@@ -111,10 +118,10 @@ func (c *Collector) Stop(tb testing.TB) {
 func (c *Collector) Kill(tb testing.TB) {
 	tb.Helper()
 	if err := c.cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
-		tb.Fatalf("SIGKILL otelcol-sessions: %v", err)
+		tb.Fatalf("SIGKILL %s: %v", c.name, err)
 	}
 	<-c.exited
-	tb.Logf("otelcol-sessions (pid %d) killed", c.cmd.Process.Pid)
+	tb.Logf("%s (pid %d) killed", c.name, c.cmd.Process.Pid)
 }
 
 // Exited reports whether the process has ended.

@@ -1,0 +1,75 @@
+package realfiles
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/otelsessions/otelsessions/integration/internal/harness"
+	"github.com/otelsessions/otelsessions/internal/realdata"
+)
+
+// TestRealFilesEqualReplay sends each real recording whole, in one request, to a fresh otelcol-sessions over
+// OTLP/HTTP and over OTLP/gRPC, stops it with SIGTERM (the sessions processor holds every trace for 10 s and the summary interval is an hour, so the shutdown flush
+// delivers everything) and checks that the sessions and error events the capture server received equal
+// replay's figures for the same file, exactly, with no payload or event delivered twice.
+func TestRealFilesEqualReplay(t *testing.T) {
+	harness.BuildCollector(t) // skip under -short before reading ../shared
+	for _, rel := range realdata.Files(t) {
+		path := realdata.File(t, rel)
+		want := harness.ReplayFigures(t, path)
+		name := strings.TrimSuffix(filepath.Base(rel), filepath.Ext(rel))
+		for _, proto := range []string{"http", "grpc"} {
+			t.Run(name+"/"+proto, func(t *testing.T) {
+				t.Parallel()
+				got := deliver(t, path, proto)
+				t.Logf("replay: %d sessions (%d unhandled, %d handled), %d handled and %d unhandled events, "+
+					"%d in sessions", want.SessionsStarted, want.SessionsUnhandled, want.SessionsHandled,
+					want.HandledEvents, want.UnhandledEvents, want.EventsInSessions)
+				assert.Equal(t, want.SessionsStarted, got.SessionsStarted, "sessionsStarted summed")
+				assert.Equal(t, want.Releases, releasesOrNil(got.Releases), "sessionsStarted per release")
+				assert.EqualValues(t, want.Events(), got.Events, "error events")
+				assert.EqualValues(t, want.UnhandledEvents, got.UnhandledEvents, "unhandled error events")
+				assert.EqualValues(t, want.HandledEvents, got.HandledEvents, "handled error events")
+				assert.EqualValues(t, want.EventsInSessions, got.EventsInSessions, "error events in a session")
+				assert.Zero(t, got.DuplicatePayloads, "payloads delivered twice")
+				assert.Zero(t, got.BadKeys, "requests without the configured API key")
+				assert.Zero(t, got.Malformed, "requests the capture server could not read")
+			})
+		}
+	}
+}
+
+// deliver runs one Collector, sends the file over proto, stops the Collector and returns the capture.
+func deliver(t *testing.T, path, proto string) harness.Capture {
+	t.Helper()
+	td := harness.ReadTraces(t, path)
+	bs := harness.NewBugsnag(t)
+	cfg := harness.Config{SessionsURL: bs.SessionsURL(), NotifyURL: bs.NotifyURL(), Wait: 10 * time.Second}
+	if proto == "http" {
+		cfg.HTTPAddr = harness.FreeAddr(t)
+	} else {
+		cfg.GRPCAddr = harness.FreeAddr(t)
+	}
+	col := harness.StartCollector(t, cfg.YAML(), harness.KeyEnv)
+	if proto == "http" {
+		harness.SendOTLPHTTP(t, cfg.HTTPAddr, td)
+	} else {
+		harness.SendOTLPGRPC(t, cfg.GRPCAddr, td)
+	}
+	col.Stop(t)
+	require.NotContains(t, col.Logs(), harness.APIKey, "the API key must never be logged")
+	return bs.Capture()
+}
+
+// releasesOrNil makes an empty map comparable with replay's empty map.
+func releasesOrNil(m map[harness.Release]int64) map[harness.Release]int64 {
+	if m == nil {
+		return map[harness.Release]int64{}
+	}
+	return m
+}
