@@ -8,8 +8,8 @@ import (
 	"go.uber.org/goleak"
 )
 
-// Main runs the tests of m, removes what BuildCollector and BuildNested built, checks that no goroutine leaked and exits with
-// the tests' status. Call it from TestMain:
+// Main runs the tests of m, removes what BuildCollector and BuildNested built, checks that no goroutine leaked
+// and exits with the tests' status. Call it from TestMain:
 //
 //	func TestMain(m *testing.M) { harness.Main(m) }
 func Main(m *testing.M) {
