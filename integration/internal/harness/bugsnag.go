@@ -47,15 +47,16 @@ type Bugsnag struct {
 	tlsConfig *tls.Config // the first server's, with its certificate; nil for HTTP
 	caFile    string
 
-	mu         sync.Mutex
-	srv        *httptest.Server // nil while connections are refused
-	fault      Fault
-	status     int
-	released   chan struct{} // closed when FaultHang ends
-	rec        Capture
-	bodies     map[[sha256.Size]byte]int // accepted request bodies (with their path)
-	events     map[[sha256.Size]byte]int // accepted events
-	sessionIDs map[string]int            // events per session id
+	mu           sync.Mutex
+	srv          *httptest.Server // nil while connections are refused
+	fault        Fault
+	status       int
+	released     chan struct{} // closed when FaultHang ends
+	rec          Capture
+	bodies       map[[sha256.Size]byte]int // accepted request bodies (with their path)
+	events       map[[sha256.Size]byte]int // accepted events
+	sessionIDs   map[string]int            // events per session id
+	unhandledIDs map[string]bool           // the session ids with an unhandled event
 }
 
 // NewBugsnag starts a capture server on a free 127.0.0.1 port; it expects the API key APIKey and is closed
@@ -69,7 +70,8 @@ func NewBugsnagTLS(tb testing.TB) *Bugsnag { return newBugsnag(tb, true) }
 func newBugsnag(tb testing.TB, useTLS bool) *Bugsnag {
 	tb.Helper()
 	b := &Bugsnag{tb: tb, key: APIKey, tls: useTLS, released: make(chan struct{}),
-		bodies: map[[sha256.Size]byte]int{}, events: map[[sha256.Size]byte]int{}, sessionIDs: map[string]int{}}
+		bodies: map[[sha256.Size]byte]int{}, events: map[[sha256.Size]byte]int{}, sessionIDs: map[string]int{},
+		unhandledIDs: map[string]bool{}}
 	b.rec.Releases = map[Release]int64{}
 	b.handle = http.HandlerFunc(b.serve)
 	b.srv = httptest.NewUnstartedServer(b.handle)

@@ -26,6 +26,9 @@ type Capture struct {
 	// EventsInSessions counts the events that carry a session; Sessions counts the distinct session ids
 	// among them.
 	EventsInSessions, Sessions int
+	// SessionsUnhandled counts the session ids with an unhandled event, and SessionsHandled those with handled
+	// events only, as replay counts unhandled and handled sessions.
+	SessionsUnhandled, SessionsHandled int
 	// DuplicatePayloads counts accepted request bodies that were byte for byte accepted before;
 	// DuplicateEvents counts events identical to one accepted before. Either means a delivery was doubled.
 	DuplicatePayloads, DuplicateEvents int
@@ -69,6 +72,13 @@ func (b *Bugsnag) Capture() Capture {
 	c := b.rec
 	c.Releases = maps.Clone(b.rec.Releases)
 	c.Sessions = len(b.sessionIDs)
+	for id := range b.sessionIDs {
+		if b.unhandledIDs[id] {
+			c.SessionsUnhandled++
+		} else {
+			c.SessionsHandled++
+		}
+	}
 	return c
 }
 
@@ -139,6 +149,9 @@ func (b *Bugsnag) recordNotify(body []byte) int {
 		if ev.Session != nil {
 			b.rec.EventsInSessions++
 			b.sessionIDs[ev.Session.ID]++
+			if ev.Unhandled {
+				b.unhandledIDs[ev.Session.ID] = true
+			}
 		}
 		sum := sha256.Sum256(p.Events[i])
 		if b.events[sum]++; b.events[sum] > 1 {
