@@ -57,6 +57,7 @@ type Bugsnag struct {
 	events       map[[sha256.Size]byte]int // accepted events
 	sessionIDs   map[string]int            // events per session id
 	unhandledIDs map[string]bool           // the session ids with an unhandled event
+	payloads     []Payload                 // accepted requests, in order
 }
 
 // NewBugsnag starts a capture server on a free 127.0.0.1 port; it expects the API key APIKey and is closed

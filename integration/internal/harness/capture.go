@@ -111,6 +111,7 @@ func (b *Bugsnag) record(r *http.Request, body []byte) int {
 	if b.bodies[sum]++; b.bodies[sum] > 1 {
 		b.rec.DuplicatePayloads++
 	}
+	b.payloads = append(b.payloads, Payload{Path: r.URL.Path, Header: r.Header.Clone(), Body: body})
 	return status
 }
 
