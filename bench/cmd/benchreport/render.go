@@ -1,0 +1,100 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// render writes the whole of BENCHMARKS.md.
+func render(o options, ms []metric, bench, replay, rss *results) (string, error) {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	p("# Benchmarks\n\n")
+	p("<!-- Written by bench/run.sh (bench/cmd/benchreport): edit bench/NOTES.md or the generator, ")
+	p("not this file. -->\n\n")
+	p("Issue 7's harness: otelsessions against the same set-up without it, against a peer (bugsnag-go) and ")
+	p("against the physical floor. Every figure is a ratio or difference of medians measured **within one run** ")
+	p("of `go test -bench` (%s runs of each benchmark, interleaved by `-count`), so that the speed of this ", o.count)
+	p("shared machine, where other engineers build at the same time, cancels out; absolute times are only ")
+	p("indicative.\n\n")
+	p("## Headline\n\n")
+	p("| figure | value | target | verdict | what it is |\n|---|---|---|---|---|\n")
+	for _, m := range ms {
+		p("| `%s` | %s | %s | %s | %s |\n", m.name, m, m.target, m.verdict(), m.what)
+	}
+	if rss != nil {
+		p("| `rss_growth` | %s | flat | — | VmRSS after 10 million traces − after the first million (%s → %s) |\n",
+			mib(rss, "rss_growth_MiB"), mib(rss, "rss_first_MiB"), mib(rss, "rss_last_MiB"))
+	} else {
+		p("| `rss_growth` | n/a | flat | not measured | 10 million traces: the full run only (not `--quick`) |\n")
+	}
+	p("\nThe last line bench/run.sh printed:\n\n```\n")
+	for i, m := range ms[:6] {
+		if i > 0 {
+			p(" ")
+		}
+		p("%s=%s", m.name, m)
+	}
+	p("\n```\n\n")
+	p("## Machine and run\n\n")
+	p("- measured: %s\n- date: %s\n- CPU: %s, %s cores\n- Go: %s\n", o.measured, o.date, o.cpu, o.cores, o.goVersion)
+	p("- mode: %s (`-count %s -benchtime %s`), the benchmarks took %s\n\n", o.mode, o.count, o.benchtime, o.took)
+	p("## How to reproduce\n\n```sh\nbench/run.sh             # full: -count 10, -benchtime 1s, and 10 million ")
+	p("traces through the sessions processor for RSS\nbench/run.sh --quick     # -count 6, -benchtime 300ms, ")
+	p("no RSS run: within 5 minutes on 2 cores\nbench/run.sh --worktree  # the working tree instead of a copy ")
+	p("of HEAD\n```\n\n")
+	p("It needs Go and, for the Collector and replay benchmarks, the real recordings in `../shared/data/traces` ")
+	p("(they skip with a message where it is absent). One benchmark alone: `cd bench && go test -run '^$' ")
+	p("-bench 'Request' -benchmem`.\n\n")
+	p("## Medians\n\n")
+	medians(&b, "bench/ (one `go test -bench` run)", bench)
+	medians(&b, "internal/replay (run by run.sh from the measured tree)", replay)
+	if rss != nil {
+		medians(&b, "BenchmarkRSS (one run)", rss)
+		for _, l := range rss.logs {
+			p("    %s\n", l)
+		}
+		p("\n")
+	}
+	if o.benchstat != "" {
+		stat, err := os.ReadFile(o.benchstat)
+		if err != nil {
+			return "", err
+		}
+		p("## benchstat\n\nMedians with their 95%% confidence intervals; in the SDK and Collector tables the ")
+		p("columns are the set-ups of one benchmark, each compared with the first.\n\n```\n%s```\n\n",
+			strings.TrimLeft(string(stat), "\n"))
+	}
+	if o.notes != "" {
+		notes, err := os.ReadFile(o.notes)
+		if err != nil {
+			return "", err
+		}
+		b.Write(notes)
+	}
+	return b.String(), nil
+}
+
+// medians writes one table of every benchmark's medians in r.
+func medians(b *strings.Builder, title string, r *results) {
+	fmt.Fprintf(b, "%s:\n\n| benchmark | medians |\n|---|---|\n", title)
+	for _, name := range r.order {
+		var cells []string
+		for _, u := range r.units(name) {
+			v, _ := r.median(name, u)
+			cells = append(cells, strconv.FormatFloat(v, 'f', -1, 64)+" "+u)
+		}
+		fmt.Fprintf(b, "| %s | %s |\n", name, strings.Join(cells, ", "))
+	}
+	b.WriteString("\n")
+}
+
+func mib(r *results, unit string) string {
+	v, ok := r.median("RSS", unit)
+	if !ok {
+		return "n/a"
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64) + " MiB"
+}

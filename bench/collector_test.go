@@ -1,0 +1,157 @@
+package bench
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/exporter/exporterhelper"
+	"go.opentelemetry.io/collector/exporter/exportertest"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/collector/processor/processortest"
+
+	"github.com/otelsessions/otelsessions/collectorext/bugsnagexporter"
+	"github.com/otelsessions/otelsessions/collectorext/sessionsprocessor"
+)
+
+// floorValue is the attribute value the floor writes: as long as a session.id.
+const floorValue = "00000000-0000-4000-8000-000000000000"
+
+// defaultWait is the sessions processor's default wait.
+const defaultWait = 10 * time.Second
+
+// component is a started Collector component that consumes traces; stop shuts it down.
+type tracesComponent interface {
+	component.Component
+	consumer.Traces
+}
+
+// newSessionsProcessor starts a sessions processor with the default configuration but for wait, forwarding
+// to a consumer that discards.
+func newSessionsProcessor(b *testing.B, wait time.Duration) tracesComponent {
+	b.Helper()
+	f := sessionsprocessor.NewFactory()
+	cfg, _ := f.CreateDefaultConfig().(*sessionsprocessor.Config)
+	cfg.Wait = wait
+	p, err := f.CreateTraces(context.WithoutCancel(b.Context()), processortest.NewNopSettings(f.Type()), cfg,
+		consumertest.NewNop())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := p.Start(b.Context(), componenttest.NewNopHost()); err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
+// newBugsnagExporter starts a bugsnag exporter with the default configuration but for its endpoints, a local
+// server that answers 202 and discards, and without the sending queue, so that ConsumeTraces derives and
+// counts each batch before it returns (the queue would hand it to another goroutine).
+func newBugsnagExporter(b *testing.B) tracesComponent {
+	b.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	b.Cleanup(srv.Close)
+	f := bugsnagexporter.NewFactory()
+	cfg, _ := f.CreateDefaultConfig().(*bugsnagexporter.Config)
+	cfg.APIKey = "0123456789abcdef0123456789abcdef"
+	cfg.SessionsEndpoint = srv.URL + "/sessions"
+	cfg.NotifyEndpoint = srv.URL + "/notify"
+	cfg.Queue = configoptional.None[exporterhelper.QueueBatchConfig]()
+	e, err := f.CreateTraces(context.WithoutCancel(b.Context()), exportertest.NewNopSettings(f.Type()), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := e.Start(b.Context(), componenttest.NewNopHost()); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = e.Shutdown(context.WithoutCancel(b.Context())) })
+	return e
+}
+
+// setAttribute is the floor: the least a Collector component that tags spans does, one attribute set on
+// every span of the batch.
+func setAttribute(td ptrace.Traces) {
+	rss := td.ResourceSpans()
+	for i := range rss.Len() {
+		sss := rss.At(i).ScopeSpans()
+		for j := range sss.Len() {
+			spans := sss.At(j).Spans()
+			for k := range spans.Len() {
+				spans.At(k).Attributes().PutStr("session.id", floorValue)
+			}
+		}
+	}
+}
+
+// BenchmarkCollector replays the batches of the real recordings, each operation all of them, through the
+// floor (one attribute set on every span), the sessions processor (wait 0: each batch tagged and forwarded
+// at once; and the default wait, 10 s, with Shutdown forwarding what is held) and the bugsnag exporter's
+// push. Each operation gets fresh copies of the batches, made outside the timer. collector_vs_floor is the
+// slowdown of the slower component against the floor: its ns/op over the floor's.
+func BenchmarkCollector(b *testing.B) {
+	batches := realBatches(b)
+	spans := float64(spanCount(batches))
+	run := func(b *testing.B, consume func(b *testing.B, fresh []ptrace.Traces)) {
+		b.Helper()
+		b.ReportAllocs()
+		for b.Loop() {
+			b.StopTimer()
+			fresh := cloneBatches(batches)
+			b.StartTimer()
+			consume(b, fresh)
+		}
+		b.ReportMetric(spans*float64(b.N)/b.Elapsed().Seconds(), "spans/s")
+	}
+	b.Run("impl=floor", func(b *testing.B) {
+		run(b, func(_ *testing.B, fresh []ptrace.Traces) {
+			for _, td := range fresh {
+				setAttribute(td)
+			}
+		})
+	})
+	b.Run("impl=processor", func(b *testing.B) {
+		p := newSessionsProcessor(b, 0)
+		b.Cleanup(func() { _ = p.Shutdown(context.WithoutCancel(b.Context())) })
+		run(b, func(b *testing.B, fresh []ptrace.Traces) {
+			b.Helper()
+			consumeAll(b, p, fresh)
+		})
+	})
+	b.Run("impl=processorDefaultWait", func(b *testing.B) {
+		run(b, func(b *testing.B, fresh []ptrace.Traces) {
+			b.Helper()
+			p := newSessionsProcessor(b, defaultWait)
+			consumeAll(b, p, fresh)
+			if err := p.Shutdown(context.WithoutCancel(b.Context())); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+	b.Run("impl=exporter", func(b *testing.B) {
+		e := newBugsnagExporter(b)
+		run(b, func(b *testing.B, fresh []ptrace.Traces) {
+			b.Helper()
+			consumeAll(b, e, fresh)
+		})
+	})
+}
+
+func consumeAll(b *testing.B, c consumer.Traces, batches []ptrace.Traces) {
+	b.Helper()
+	for _, td := range batches {
+		if err := c.ConsumeTraces(b.Context(), td); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

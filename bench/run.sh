@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Runs issue 7's benchmarks side by side, compares them with benchstat, rewrites BENCHMARKS.md at the
+# repository root and prints the headline ratios as its last line.
+#
+#   bench/run.sh [--quick] [--worktree]
+#
+# --quick    fewer repetitions and no 10-million-trace RSS run: within 5 minutes on 2 cores.
+# --worktree measure the working tree as it is; by default the committed HEAD is measured, from a copy made
+#            with git archive, so that other people's unfinished edits in the same checkout neither break
+#            nor colour the figures.
+set -euo pipefail
+
+readonly BENCHSTAT=golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+
+quick=false
+worktree=false
+for arg in "$@"; do
+	case "$arg" in
+	--quick) quick=true ;;
+	--worktree) worktree=true ;;
+	*)
+		echo "usage: bench/run.sh [--quick] [--worktree]" >&2
+		exit 2
+		;;
+	esac
+done
+
+bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo_root="$(cd "$bench_dir/.." && pwd)"
+cd "$bench_dir"
+
+if [[ "$quick" == true ]]; then
+	count=6
+	benchtime=300ms
+	mode=quick
+else
+	count=10
+	benchtime=1s
+	mode=full
+fi
+
+out="$(mktemp -d "${TMPDIR:-/tmp}/otelsessions-bench.XXXXXX")"
+trap 'rm -rf "$out"' EXIT
+echo "raw output in $out (removed at exit)" >&2
+
+# The module measured: HEAD's tree, or the working tree. The snapshot sits beside a link to ../shared, as the
+# checkout does, so that the main module's own real-data benchmarks find the recordings.
+commit="$(git -C "$repo_root" rev-parse --short HEAD)"
+if [[ "$worktree" == true ]]; then
+	measured="$repo_root"
+	what="working tree at $commit"
+	if [[ -n "$(git -C "$repo_root" status --porcelain -- . ':!bench' ':!BENCHMARKS.md')" ]]; then
+		what="$what, with uncommitted changes"
+	fi
+	modflags=()
+else
+	measured="$out/main"
+	what="commit $commit"
+	mkdir -p "$measured"
+	git -C "$repo_root" archive HEAD | tar -x -C "$measured"
+	ln -s "$(cd "$repo_root/.." && pwd)/shared" "$out/shared"
+	cp go.mod "$out/bench.mod"
+	cp go.sum "$out/bench.sum"
+	go mod edit -modfile="$out/bench.mod" -replace "github.com/otelsessions/otelsessions=$measured"
+	modflags=(-modfile="$out/bench.mod")
+fi
+echo "measuring $what ($mode: -count $count -benchtime $benchtime)" >&2
+
+start=$SECONDS
+go test "${modflags[@]}" -run '^$' -bench '^Benchmark(Request|Children|Entry|Bugsnag|Collector|Memory)' \
+	-benchmem -count "$count" -benchtime "$benchtime" -timeout 30m . | tee "$out/bench.txt" >&2
+# replay's benchmark lives in the main module's internal/replay, which no other module may import.
+(cd "$measured" && go test -run '^$' -bench '^Benchmark(Replay|Unmarshal)$' -benchmem -count "$count" \
+	-benchtime "$benchtime" -timeout 30m ./internal/replay) | tee "$out/replay.txt" >&2
+rss_args=()
+if [[ "$quick" == false ]]; then
+	go test "${modflags[@]}" -run '^$' -bench '^BenchmarkRSS$' -benchmem -count 1 -benchtime 1x -timeout 30m . |
+		tee "$out/rss.txt" >&2
+	rss_args=(-rss "$out/rss.txt")
+fi
+took=$((SECONDS - start))
+
+benchstat() {
+	go run "$BENCHSTAT" "$@"
+}
+{
+	echo "### SDK: with against without otelsessions"
+	echo
+	benchstat -filter '.name:(Request OR Children OR Entry)' -col /setup "$out/bench.txt"
+	echo
+	echo "### Collector: the components against the floor"
+	echo
+	benchstat -filter '.name:Collector' -col /impl "$out/bench.txt"
+	echo
+	echo "### bugsnag-go, memory"
+	echo
+	benchstat -filter '.name:(Bugsnag OR MemorySession OR MemoryTrace)' "$out/bench.txt"
+	echo
+	echo "### replay against bare pdata unmarshalling"
+	echo
+	benchstat "$out/replay.txt"
+} >"$out/benchstat.txt" 2>&1
+cat "$out/benchstat.txt" >&2
+
+cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)"
+go run ./cmd/benchreport \
+	-bench "$out/bench.txt" -replay "$out/replay.txt" "${rss_args[@]}" -benchstat "$out/benchstat.txt" \
+	-notes NOTES.md -out "$repo_root/BENCHMARKS.md" \
+	-mode "$mode" -count "$count" -benchtime "$benchtime" -measured "$what" -took "${took}s" \
+	-cpu "${cpu:-unknown}" -cores "$(nproc)" -go "$(go env GOVERSION)" -date "$(date -u '+%Y-%m-%d %H:%M UTC')"

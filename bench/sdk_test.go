@@ -1,0 +1,150 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"testing"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/otelsessions/otelsessions/processor"
+	"github.com/otelsessions/otelsessions/session"
+)
+
+var errBench = errors.New("bench failure")
+
+// benchResource is what a service's resource holds: the attributes the processor reads for app and device.
+var benchResource = resource.NewSchemaless(
+	attribute.String("service.name", "bench"),
+	attribute.String("service.version", "1.0.0"),
+	attribute.String("deployment.environment.name", "bench"),
+	attribute.String("host.name", "bench-host"),
+)
+
+// discardSink is a session.Sink that drops everything: the benchmarks measure the processor, not delivery.
+type discardSink struct{}
+
+func (discardSink) SessionStarted(*session.Session) {}
+
+func (discardSink) ErrorEvent(session.Event) {}
+
+// discardExporter is a span exporter that drops every batch: the exporter both set-ups share.
+type discardExporter struct{}
+
+func (discardExporter) ExportSpans(context.Context, []sdktrace.ReadOnlySpan) error { return nil }
+
+func (discardExporter) Shutdown(context.Context) error { return nil }
+
+// setup is one TracerProvider under test, and its otelsessions processor when it has one.
+type setup struct {
+	tp *sdktrace.TracerProvider
+	p  *processor.Processor
+}
+
+// newSetup returns the TracerProvider of the README's set-up, with the otelsessions processor and its
+// sampler wrapper when with is true, and without both otherwise. Both sample every trace and send their
+// spans to the same batcher with a discarding exporter, as a service's exporter would get them.
+func newSetup(b *testing.B, with bool) setup {
+	b.Helper()
+	base := sdktrace.ParentBased(sdktrace.AlwaysSample())
+	opts := []sdktrace.TracerProviderOption{sdktrace.WithResource(benchResource)}
+	var p *processor.Processor
+	if with {
+		p = processor.New(processor.WithSink(discardSink{}))
+		opts = append(opts, sdktrace.WithSampler(p.Sampler(base)), sdktrace.WithSpanProcessor(p))
+	} else {
+		opts = append(opts, sdktrace.WithSampler(base))
+	}
+	opts = append(opts, sdktrace.WithBatcher(discardExporter{}))
+	tp := sdktrace.NewTracerProvider(opts...)
+	b.Cleanup(func() { _ = tp.Shutdown(context.WithoutCancel(b.Context())) })
+	return setup{tp: tp, p: p}
+}
+
+// reportDropped reports the span states the processor could not hold (0 when the benchmark is sound: a
+// dropped span is not tracked, which would make "with" cheaper than a service would see it).
+func (s setup) reportDropped(b *testing.B) {
+	b.Helper()
+	if s.p != nil {
+		b.ReportMetric(float64(s.p.Stats().Dropped), "dropped")
+	}
+}
+
+func setupName(with bool) string {
+	if with {
+		return "with"
+	}
+	return "without"
+}
+
+// request runs one request: an entry SERVER span and children spans below it; when exception is true, the
+// fifth child (or the last, with fewer) records an error as an exception event.
+func request(ctx context.Context, tracer trace.Tracer, children int, exception bool) {
+	ctx, entry := tracer.Start(ctx, "GET /items/{id}", trace.WithSpanKind(trace.SpanKindServer))
+	for i := range children {
+		_, s := tracer.Start(ctx, "child")
+		if exception && i == min(4, children-1) {
+			s.RecordError(errBench)
+		}
+		s.End()
+	}
+	entry.End()
+}
+
+// BenchmarkRequest measures one request of an entry SERVER span, 9 children and one exception event, with
+// and without otelsessions: sdk_overhead_ratio is with / without.
+func BenchmarkRequest(b *testing.B) {
+	for _, with := range []bool{false, true} {
+		b.Run("setup="+setupName(with), func(b *testing.B) {
+			s := newSetup(b, with)
+			tracer := s.tp.Tracer("bench")
+			ctx := b.Context()
+			b.ReportAllocs()
+			for b.Loop() {
+				request(ctx, tracer, 9, true)
+			}
+			s.reportDropped(b)
+		})
+	}
+}
+
+// BenchmarkChildren measures a request of an entry span and 1 or 10 children, with and without otelsessions:
+// child_span_allocs is the allocations otelsessions adds for each of the 9 extra children.
+func BenchmarkChildren(b *testing.B) {
+	for _, with := range []bool{false, true} {
+		for _, n := range []int{1, 10} {
+			b.Run("setup="+setupName(with)+"/children="+strconv.Itoa(n), func(b *testing.B) {
+				s := newSetup(b, with)
+				tracer := s.tp.Tracer("bench")
+				ctx := b.Context()
+				b.ReportAllocs()
+				for b.Loop() {
+					request(ctx, tracer, n, false)
+				}
+				s.reportDropped(b)
+			})
+		}
+	}
+}
+
+// BenchmarkEntry measures a request of only an entry span, with and without otelsessions: session_allocs is
+// the allocations otelsessions adds, and with minus without is its cost per session, which
+// vs_bugsnag_ratio sets against BenchmarkBugsnag.
+func BenchmarkEntry(b *testing.B) {
+	for _, with := range []bool{false, true} {
+		b.Run("setup="+setupName(with), func(b *testing.B) {
+			s := newSetup(b, with)
+			tracer := s.tp.Tracer("bench")
+			ctx := b.Context()
+			b.ReportAllocs()
+			for b.Loop() {
+				request(ctx, tracer, 0, false)
+			}
+			s.reportDropped(b)
+		})
+	}
+}
