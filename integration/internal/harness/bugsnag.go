@@ -70,9 +70,11 @@ func NewBugsnagTLS(tb testing.TB) *Bugsnag { return newBugsnag(tb, true) }
 
 func newBugsnag(tb testing.TB, useTLS bool) *Bugsnag {
 	tb.Helper()
-	b := &Bugsnag{tb: tb, key: APIKey, tls: useTLS, released: make(chan struct{}),
+	b := &Bugsnag{
+		tb: tb, key: APIKey, tls: useTLS, released: make(chan struct{}),
 		bodies: map[[sha256.Size]byte]int{}, events: map[[sha256.Size]byte]int{}, sessionIDs: map[string]int{},
-		unhandledIDs: map[string]bool{}}
+		unhandledIDs: map[string]bool{},
+	}
 	b.rec.Releases = map[Release]int64{}
 	b.handle = http.HandlerFunc(b.serve)
 	b.srv = httptest.NewUnstartedServer(b.handle)

@@ -1,0 +1,271 @@
+package scaleout
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelsessions/otelsessions/integration/internal/harness"
+	"github.com/otelsessions/otelsessions/internal/realdata"
+)
+
+const (
+	// backends is the number of otelcol-sessions instances behind the gateway.
+	backends = 3
+	// maxBatch is the most spans one OTLP request carries; each request's size is drawn from 1 to maxBatch.
+	maxBatch = 64
+	// arrivalTimeout bounds the wait for every span to reach the instances once the last request returned.
+	arrivalTimeout = time.Minute
+)
+
+// TestScaleOut sends every real recording, its spans shuffled over all files and cut into OTLP requests of
+// random sizes alternately over HTTP and gRPC, to a gateway whose loadbalancing exporter routes by trace id to
+// three otelcol-sessions instances, and the same requests to a fourth, single instance. Every instance holds
+// each trace until SIGTERM (wait: 1h) and delivers at the shutdown flush (summary interval 1h) to a capture
+// server: one shared by the three, one for the single instance. The three instances' summed sessions, handled
+// and unhandled sessions and error events equal the single instance's, and replay's, exactly, and every
+// instance got a share of the traffic.
+func TestScaleOut(t *testing.T) {
+	gateway := harness.BuildNested(t, "integration/gateway", ".", "otelcol-gateway")
+	harness.BuildCollector(t)
+	files, traces, spans := readRecordings(t)
+	want := harness.ReplayFigures(t, files...)
+	t.Logf("replay: %d sessions (%d unhandled, %d handled), %d error events (%d unhandled, %d handled, %d in "+
+		"sessions)", want.SessionsStarted, want.SessionsUnhandled, want.SessionsHandled, want.Events(),
+		want.UnhandledEvents, want.HandledEvents, want.EventsInSessions)
+
+	scaled, single := harness.NewBugsnag(t), harness.NewBugsnag(t)
+	var cols []*harness.Collector
+	var hostnames, metrics []string
+	for range backends {
+		addr, metricsAddr := harness.FreeAddr(t), harness.FreeAddr(t)
+		cols = append(cols, startInstance(t, scaled, addr, metricsAddr))
+		hostnames, metrics = append(hostnames, addr), append(metrics, metricsAddr)
+	}
+	singleGRPC, singleHTTP, singleMetrics := harness.FreeAddr(t), harness.FreeAddr(t), harness.FreeAddr(t)
+	singleCol := startSingle(t, single, singleGRPC, singleHTTP, singleMetrics)
+	gwGRPC, gwHTTP := harness.FreeAddr(t), harness.FreeAddr(t)
+	gw := harness.StartBinary(t, "otelcol-gateway", gateway, gatewayYAML(gwGRPC, gwHTTP, hostnames))
+
+	seed := uint64(time.Now().UnixNano()) // logged, to reproduce a run
+	rng := rand.New(rand.NewPCG(seed, 6))
+	batches := randomBatches(rng, traces)
+	t.Logf("seed %d: %d spans of %d files in %d OTLP requests of 1 to %d spans", seed, spans, len(files),
+		len(batches), maxBatch)
+	start := time.Now()
+	for i, td := range batches {
+		if i%2 == 0 {
+			harness.SendOTLPGRPC(t, gwGRPC, td)
+			harness.SendOTLPGRPC(t, singleGRPC, td)
+		} else {
+			harness.SendOTLPHTTP(t, gwHTTP, td)
+			harness.SendOTLPHTTP(t, singleHTTP, td)
+		}
+	}
+	t.Logf("sent in %s", time.Since(start).Round(time.Millisecond))
+
+	perBackend := waitForSpans(t, spans, metrics)
+	waitForSpans(t, spans, []string{singleMetrics})
+	t.Logf("spans per instance behind the gateway: %v (of %d)", perBackend, spans)
+	for i, n := range perBackend {
+		assert.Positive(t, n, "instance %d behind the gateway got no span", i)
+	}
+
+	gw.Stop(t)
+	for _, col := range cols {
+		col.Stop(t)
+	}
+	singleCol.Stop(t)
+	got := scaled.Capture()
+	checkFigures(t, "three instances behind the gateway", want, got)
+	checkFigures(t, "one instance", want, single.Capture())
+	assert.Zero(t, single.Capture().DuplicatePayloads, "one instance: payloads delivered twice")
+	// Two instances may send byte-identical Sessions payloads (one session of the same release in the same
+	// minute), so the shared capture's duplicates are no doubling; the exact sums above rule that out.
+	t.Logf("byte-identical payloads from different instances: %d", got.DuplicatePayloads)
+}
+
+// startInstance starts one otelcol-sessions instance behind the gateway: OTLP/gRPC on addr, its metrics on
+// metricsAddr, its bugsnag exporter delivering to bs.
+func startInstance(t *testing.T, bs *harness.Bugsnag, addr, metricsAddr string) *harness.Collector {
+	t.Helper()
+	cfg := harness.Config{GRPCAddr: addr, SessionsURL: bs.SessionsURL(), NotifyURL: bs.NotifyURL(), Wait: time.Hour}
+	return harness.StartCollector(t, withMetrics(t, cfg.YAML(), metricsAddr), harness.KeyEnv)
+}
+
+// startSingle starts the single otelcol-sessions instance, fed directly over OTLP/gRPC and OTLP/HTTP.
+func startSingle(t *testing.T, bs *harness.Bugsnag, grpcAddr, httpAddr, metricsAddr string) *harness.Collector {
+	t.Helper()
+	cfg := harness.Config{
+		GRPCAddr: grpcAddr, HTTPAddr: httpAddr, SessionsURL: bs.SessionsURL(),
+		NotifyURL: bs.NotifyURL(), Wait: time.Hour,
+	}
+	return harness.StartCollector(t, withMetrics(t, cfg.YAML(), metricsAddr), harness.KeyEnv)
+}
+
+// withMetrics replaces the telemetry section of a harness configuration, which switches the Collector's own
+// metrics off, with one that serves them on metricsAddr.
+func withMetrics(t *testing.T, yaml, metricsAddr string) string {
+	t.Helper()
+	const off = "  telemetry:\n    metrics:\n      level: none\n"
+	require.Contains(t, yaml, off, "the harness configuration's telemetry section")
+	return strings.Replace(yaml, off, telemetryYAML(t, metricsAddr), 1)
+}
+
+// gatewayYAML configures the gateway: OTLP/gRPC and OTLP/HTTP receivers, and the loadbalancing exporter that
+// sends each trace, whole, to one of the OTLP/gRPC endpoints in backends, chosen by its trace id.
+func gatewayYAML(grpcAddr, httpAddr string, backends []string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `receivers:
+  otlp:
+    protocols:
+      grpc:
+        endpoint: %s
+      http:
+        endpoint: %s
+exporters:
+  loadbalancing:
+    routing_key: traceID
+    protocol:
+      otlp:
+        tls:
+          insecure: true
+    resolver:
+      static:
+        hostnames:
+`, grpcAddr, httpAddr)
+	for _, h := range backends {
+		fmt.Fprintf(&b, "          - %s\n", h)
+	}
+	b.WriteString(`service:
+  telemetry:
+    metrics:
+      level: none
+  pipelines:
+    traces:
+      receivers: [otlp]
+      exporters: [loadbalancing]
+`)
+	return b.String()
+}
+
+// readRecordings reads every real recording whose traces no earlier file holds (otel-tui's traces-only file
+// repeats its full file's traces, which replay counts once as duplicates but the Collector would get twice),
+// and returns their paths, their spans one per ptrace.Traces, and how many spans they hold.
+func readRecordings(t *testing.T) (files []string, traces []ptrace.Traces, spans int) {
+	t.Helper()
+	seen := map[pcommon.TraceID]string{}
+	for _, rel := range realdata.Files(t) {
+		path := realdata.File(t, rel)
+		td := harness.ReadTraces(t, path)
+		ids := traceIDs(td)
+		if dup := firstSeen(seen, ids); dup != "" {
+			t.Logf("leaving out %s: its traces are in %s too", rel, dup)
+			continue
+		}
+		for id := range ids {
+			seen[id] = rel
+		}
+		files = append(files, path)
+		spans += td.SpanCount()
+		realdata.EachSpan(td, func(one ptrace.Traces) { traces = append(traces, one) })
+	}
+	return files, traces, spans
+}
+
+// traceIDs returns the set of trace ids in td.
+func traceIDs(td ptrace.Traces) map[pcommon.TraceID]bool {
+	ids := map[pcommon.TraceID]bool{}
+	rss := td.ResourceSpans()
+	for i := range rss.Len() {
+		sss := rss.At(i).ScopeSpans()
+		for j := range sss.Len() {
+			for k := range sss.At(j).Spans().Len() {
+				ids[sss.At(j).Spans().At(k).TraceID()] = true
+			}
+		}
+	}
+	return ids
+}
+
+// firstSeen returns the file of seen that already holds one of ids, or "".
+func firstSeen(seen map[pcommon.TraceID]string, ids map[pcommon.TraceID]bool) string {
+	for id := range ids {
+		if f, ok := seen[id]; ok {
+			return f
+		}
+	}
+	return ""
+}
+
+// randomBatches shuffles spans, each a ptrace.Traces of one span, and joins them into requests of 1 to
+// maxBatch spans, so that each trace's spans reach the Collectors spread over many requests, in any order.
+func randomBatches(rng *rand.Rand, spans []ptrace.Traces) []ptrace.Traces {
+	rng.Shuffle(len(spans), func(i, j int) { spans[i], spans[j] = spans[j], spans[i] })
+	var batches []ptrace.Traces
+	for len(spans) > 0 {
+		n := min(1+rng.IntN(maxBatch), len(spans))
+		td := ptrace.NewTraces()
+		for _, one := range spans[:n] {
+			one.ResourceSpans().MoveAndAppendTo(td.ResourceSpans())
+		}
+		batches, spans = append(batches, td), spans[n:]
+	}
+	return batches
+}
+
+// waitForSpans polls the metrics of the Collectors at addrs until their receivers accepted want spans in all,
+// and returns each one's count; it fails t if that takes longer than arrivalTimeout.
+func waitForSpans(t *testing.T, want int, addrs []string) []int64 {
+	t.Helper()
+	deadline := time.Now().Add(arrivalTimeout)
+	for {
+		counts := make([]int64, len(addrs))
+		var total int64
+		var lastErr error
+		for i, addr := range addrs {
+			n, err := acceptedSpans(t.Context(), addr)
+			if err != nil {
+				lastErr = err
+			}
+			counts[i], total = n, total+n
+		}
+		if lastErr == nil && total == int64(want) {
+			return counts
+		}
+		if lastErr == nil && total > int64(want) {
+			t.Fatalf("the instances accepted %d spans (%v), more than the %d sent", total, counts, want)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the instances accepted %d of %d spans (%v) within %s (last error: %v)", total, want, counts,
+				arrivalTimeout, lastErr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// checkFigures compares what a capture server received with replay's figures for the same input.
+func checkFigures(t *testing.T, who string, want harness.Figures, got harness.Capture) {
+	t.Helper()
+	t.Logf("%s: %d sessions (%d unhandled, %d handled), %d error events (%d unhandled, %d handled, %d in "+
+		"sessions) in %d Sessions and %d Notify payloads", who, got.SessionsStarted, got.SessionsUnhandled,
+		got.SessionsHandled, got.Events, got.UnhandledEvents, got.HandledEvents, got.EventsInSessions,
+		got.SessionsPayloads, got.NotifyPayloads)
+	assert.Equal(t, want.SessionsStarted, got.SessionsStarted, "%s: sessionsStarted summed", who)
+	assert.Equal(t, want.Releases, got.Releases, "%s: sessionsStarted per release", who)
+	assert.EqualValues(t, want.SessionsUnhandled, got.SessionsUnhandled, "%s: unhandled sessions", who)
+	assert.EqualValues(t, want.SessionsHandled, got.SessionsHandled, "%s: handled sessions", who)
+	assert.EqualValues(t, want.Events(), got.Events, "%s: error events", who)
+	assert.EqualValues(t, want.UnhandledEvents, got.UnhandledEvents, "%s: unhandled error events", who)
+	assert.EqualValues(t, want.HandledEvents, got.HandledEvents, "%s: handled error events", who)
+	assert.EqualValues(t, want.EventsInSessions, got.EventsInSessions, "%s: error events in a session", who)
+	assert.Zero(t, got.BadKeys, "%s: requests without the configured API key", who)
+	assert.Zero(t, got.Malformed, "%s: requests the capture server could not read", who)
+}
