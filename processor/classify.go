@@ -143,8 +143,8 @@ func statusClass(f spanFacts, description string) string {
 // emit counts e against its session, if any, and hands it to the sink.
 func (p *Processor) emit(e session.Event, ss *sessState) {
 	if ss != nil {
-		e.Session = ss.s
-		e.Counts = ss.s.AddEvent(e.Unhandled)
+		e.Session = ss.sess()
+		e.Counts = e.Session.AddEvent(e.Unhandled)
 	}
 	defer p.recoverSink()
 	p.cfg.sink.ErrorEvent(e)
@@ -153,7 +153,7 @@ func (p *Processor) emit(e session.Event, ss *sessState) {
 // started hands a new session to the sink.
 func (p *Processor) started(ss *sessState) {
 	defer p.recoverSink()
-	p.cfg.sink.SessionStarted(ss.s)
+	p.cfg.sink.SessionStarted(ss.sess())
 }
 
 // recoverSink hands a panic of the sink to otel.Handle: a faulty sink must not break the application's

@@ -2,37 +2,15 @@ package processor
 
 import (
 	"context"
-	"sync"
-	"sync/atomic"
 
 	"github.com/google/uuid"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 )
 
-// bindingKey is the context key of a binding. It names its processor, so that two processors in one
-// program keep their sessions apart.
-type bindingKey struct{ p *Processor }
-
-// binding is the mutable holder of a session that a context (manual sessions) or a request's spans
-// (automatic sessions) share: pausing, resuming and starting a session changes it for every goroutine and
-// span that uses it.
-type binding struct {
-	active atomic.Pointer[sessState] // read on every span start, without the lock
-	mu     sync.Mutex                // serializes changes of active and paused
-	paused *sessState
-}
-
-// newBinding returns a binding whose active session is ss, and makes it ss's binding.
-func newBinding(ss *sessState) *binding {
-	b := &binding{}
-	ss.binding = b
-	b.active.Store(ss)
-	return b
-}
-
-// current returns the active session, or nil while the binding is paused.
-func (b *binding) current() *sessState { return b.active.Load() }
+// sessionKey is the context key of the session StartSession binds to a context. It names its processor,
+// so that two processors in one program keep their sessions apart.
+type sessionKey struct{ p *Processor }
 
 // StartSession starts a session and returns a context that holds it. Spans started under the returned
 // context (or one derived from it) join the session whatever the tracking mode, and goroutines sharing the
@@ -49,7 +27,7 @@ func (p *Processor) StartSession(ctx context.Context) context.Context {
 		return ctx
 	}
 	p.started(ss)
-	return context.WithValue(ctx, bindingKey{p}, newBinding(ss))
+	return context.WithValue(ctx, sessionKey{p}, ss)
 }
 
 // PauseSession stops attributing later spans to the session ctx holds (its own, from StartSession, or the
@@ -57,14 +35,8 @@ func (p *Processor) StartSession(ctx context.Context) context.Context {
 // and their errors still count against it. Pausing a paused session does nothing; the paused session is
 // kept.
 func (p *Processor) PauseSession(ctx context.Context) {
-	b := p.bindingOf(ctx)
-	if b == nil {
-		return
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if a := b.active.Swap(nil); a != nil {
-		b.paused = a
+	if ss := p.sessionOf(ctx); ss != nil {
+		ss.paused.Store(true)
 	}
 }
 
@@ -72,37 +44,25 @@ func (p *Processor) PauseSession(ctx context.Context) {
 // it starts a new one, as StartSession does, and reports false; when its session is active it changes
 // nothing and reports false (as Bugsnag's Ruby notifier does). The returned context holds the session.
 func (p *Processor) ResumeSession(ctx context.Context) (context.Context, bool) {
-	b := p.bindingOf(ctx)
-	if b == nil {
+	ss := p.sessionOf(ctx)
+	if ss == nil {
 		return p.StartSession(ctx), false
 	}
-	b.mu.Lock()
-	if b.active.Load() != nil {
-		b.mu.Unlock()
-		return ctx, false
-	}
-	if b.paused != nil {
-		b.active.Store(b.paused)
-		b.paused = nil
-		b.mu.Unlock()
-		return ctx, true
-	}
-	b.mu.Unlock()
-	return p.StartSession(ctx), false
+	return ctx, ss.paused.CompareAndSwap(true, false)
 }
 
-// bindingOf returns the binding ctx holds: one StartSession put there, or else the one of the local span in
-// ctx, if that span is in a session and still known.
-func (p *Processor) bindingOf(ctx context.Context) *binding {
-	if b, ok := ctx.Value(bindingKey{p}).(*binding); ok {
-		return b
+// sessionOf returns the session ctx holds, paused or not: one StartSession put there, or else the one of
+// the local span in ctx, if that span is in a session and still known.
+func (p *Processor) sessionOf(ctx context.Context) *sessState {
+	if ss, ok := ctx.Value(sessionKey{p}).(*sessState); ok {
+		return ss
 	}
 	sc := trace.SpanContextFromContext(ctx)
 	if !sc.IsValid() || sc.IsRemote() {
 		return nil
 	}
-	if st, ok := p.spans.get(keyOf(sc), p.elapsed()); ok {
-		return st.sess.binding
+	if st, ok := p.spans.get(keyOf(sc)); ok {
+		return st.sess
 	}
 	return nil
 }

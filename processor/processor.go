@@ -7,27 +7,17 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/google/uuid"
 	"go.opentelemetry.io/otel"
-	"go.opentelemetry.io/otel/attribute"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
-
-	"github.com/otelsessions/otelsessions/session"
 )
 
 // errSpansDropped is reported once, through otel.Handle, when the span state cap first drops a span.
 var errSpansDropped = errors.New("otelsessions: the processor holds its maximum of span states " +
 	"(WithMaxSpans); new spans are not tracked until states are freed (see Stats)")
 
-// sessState is a session together with its session.id attribute, formatted once, and the binding it
-// belongs to: a session is only ever active in the binding it started in. The attribute sits in a slice so
-// that passing it to SetAttributes allocates nothing.
-type sessState struct {
-	s       *session.Session
-	idAttr  []attribute.KeyValue
-	binding *binding
-}
+// warnDropped reports, through otel.Handle, that the span state cap dropped a span.
+func warnDropped() { otel.Handle(errSpansDropped) }
 
 // Processor is an OpenTelemetry SDK SpanProcessor that derives Bugsnag-style sessions from live spans:
 // entry spans start sessions, the spans below them carry session.id, and exception events and error
@@ -58,7 +48,8 @@ type Stats struct {
 // New returns a processor configured by opts.
 func New(opts ...Option) *Processor {
 	cfg := newConfig(opts)
-	p := &Processor{cfg: cfg, epoch: cfg.now(), spans: newSpanTable(cfg.maxSpans, cfg.gracePeriod)}
+	p := &Processor{cfg: cfg, epoch: cfg.now()}
+	p.spans = newSpanTable(cfg.maxSpans, cfg.gracePeriod, p.elapsed)
 	p.lastDefaults.Store(newDefaults(cfg.resource))
 	for _, fn := range cfg.onSession {
 		p.AddOnSession(fn)
@@ -74,24 +65,19 @@ func (p *Processor) OnStart(parent context.Context, s sdktrace.ReadWriteSpan) {
 		return
 	}
 	d := p.defaultsFor(s.Resource())
-	now := p.elapsed()
-	ss, entry := p.resolve(parent, s.Parent(), s.SpanKind(), now)
+	sc := s.SpanContext()
+	ss, entry := p.resolve(parent, s.Parent(), s.SpanKind())
 	if entry {
-		sc := s.SpanContext()
 		ss = p.newSession(parent, sessionID(sc.TraceID(), sc.SpanID()), s.StartTime(), d)
-		if ss == nil {
-			return
-		}
-		newBinding(ss)
 	}
 	if ss == nil {
 		return
 	}
-	if !p.spans.put(keyOf(s.SpanContext()), spanState{sess: ss}, now) {
-		p.dropWarning.Do(func() { otel.Handle(errSpansDropped) })
+	if !p.spans.put(keyOf(sc), spanState{sess: ss}) {
+		p.dropWarning.Do(warnDropped)
 		return
 	}
-	s.SetAttributes(ss.idAttr...)
+	s.SetAttributes(ss.idAttr[:]...)
 	if entry {
 		p.started(ss)
 	}
@@ -104,7 +90,7 @@ func (p *Processor) OnEnd(s sdktrace.ReadOnlySpan) {
 		return
 	}
 	var ss *sessState
-	if st, ok := p.spans.end(keyOf(s.SpanContext()), p.elapsed()); ok {
+	if st, ok := p.spans.end(keyOf(s.SpanContext())); ok {
 		ss = st.sess
 	}
 	p.reportErrors(s, ss)
@@ -123,34 +109,24 @@ func (*Processor) ForceFlush(context.Context) error { return nil }
 
 // Stats returns the processor's figures, after freeing the states whose grace period is over.
 func (p *Processor) Stats() Stats {
-	return Stats{Spans: p.spans.len(p.elapsed()), Dropped: p.spans.dropped.Load()}
+	return Stats{Spans: p.spans.len(), Dropped: p.spans.dropped.Load()}
 }
 
-// resolve finds the session a span started under ctx with the given parent and kind joins: the current
-// session of the binding ctx holds, else of the local parent's binding (nil while it is paused). entry
-// reports that the span starts a session of its own instead.
+// resolve finds the session a span started under ctx with the given parent and kind joins: the session ctx
+// holds (from StartSession), else its local parent's; none while that session is paused. entry reports that
+// the span starts a session of its own instead.
 func (p *Processor) resolve(ctx context.Context, parent trace.SpanContext, kind trace.SpanKind,
-	now time.Duration,
 ) (ss *sessState, entry bool) {
-	if b, ok := ctx.Value(bindingKey{p}).(*binding); ok {
-		return b.current(), false
+	if ss, ok := ctx.Value(sessionKey{p}).(*sessState); ok {
+		return ss.current(), false
 	}
 	if parent.IsValid() && !parent.IsRemote() {
-		if st, ok := p.spans.get(keyOf(parent), now); ok {
-			return st.sess.binding.current(), false
+		if st, ok := p.spans.get(keyOf(parent)); ok {
+			return st.sess.current(), false
 		}
 		return nil, false
 	}
 	return nil, p.cfg.automatic && p.cfg.isEntry(kind, parent)
-}
-
-// newSession builds a session, runs the callbacks on it and returns it, or nil when one discarded it.
-func (p *Processor) newSession(ctx context.Context, id uuid.UUID, startedAt time.Time, d *defaults) *sessState {
-	s := session.New(id, startedAt)
-	if !p.runCallbacks(ctx, s, d) {
-		return nil
-	}
-	return &sessState{s: s, idAttr: []attribute.KeyValue{SessionIDKey.String(s.ID.String())}}
 }
 
 // elapsed is the processor's clock for grace periods: monotonic time since New.

@@ -41,7 +41,7 @@ func (s sampler) ShouldSample(params sdktrace.SamplingParameters) sdktrace.Sampl
 		return r
 	}
 	ss, entry := s.p.resolve(params.ParentContext, trace.SpanContextFromContext(params.ParentContext),
-		params.Kind, s.p.elapsed())
+		params.Kind)
 	if ss != nil || entry {
 		r.Decision = sdktrace.RecordOnly
 	}

@@ -31,15 +31,10 @@ func keyOf(sc trace.SpanContext) spanKey {
 }
 
 // spanState is what the processor keeps of a span in a session: the session the span joined at its start,
-// which its errors count against, and through it the binding its children look their session up in.
+// which its errors count against and its children join.
 type spanState struct {
 	sess    *sessState
 	expires time.Duration // when the grace period after the span's end is over; 0 while it is open
-}
-
-// live reports whether the state still counts at now: its span is open or ended within the grace period.
-func (st *spanState) live(now time.Duration) bool {
-	return st.expires == 0 || now < st.expires
 }
 
 // expiry is when an ended span's state may be forgotten.
@@ -65,11 +60,12 @@ type spanTable struct {
 	shards   [shardCount]shard
 	perShard int
 	grace    time.Duration
+	now      func() time.Duration // read only when needed: a child span's start needs no clock
 	dropped  atomic.Int64
 }
 
-func newSpanTable(maxSpans int, grace time.Duration) *spanTable {
-	t := &spanTable{perShard: max(1, maxSpans/shardCount), grace: grace}
+func newSpanTable(maxSpans int, grace time.Duration, now func() time.Duration) *spanTable {
+	t := &spanTable{perShard: max(1, maxSpans/shardCount), grace: grace, now: now}
 	for i := range t.shards {
 		t.shards[i].states = make(map[spanKey]spanState)
 	}
@@ -82,23 +78,24 @@ func (t *spanTable) shardOf(k spanKey) *shard {
 	return &t.shards[h>>(64-shardBits)]
 }
 
-// get returns the state of the span k, if it is held and its grace period is not over at now.
-func (t *spanTable) get(k spanKey, now time.Duration) (spanState, bool) {
+// get returns the state of the span k, if it is held and its grace period is not over. Only an ended span
+// needs the clock.
+func (t *spanTable) get(k spanKey) (spanState, bool) {
 	sh := t.shardOf(k)
 	sh.mu.Lock()
 	st, ok := sh.states[k]
 	sh.mu.Unlock()
-	return st, ok && st.live(now)
+	return st, ok && (st.expires == 0 || t.now() < st.expires)
 }
 
 // put holds st for the span k. It reports false, and counts a drop, when the shard is full even after
-// forgetting the spans whose grace period is over at now.
-func (t *spanTable) put(k spanKey, st spanState, now time.Duration) bool {
+// forgetting the spans whose grace period is over.
+func (t *spanTable) put(k spanKey, st spanState) bool {
 	sh := t.shardOf(k)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if len(sh.states) >= t.perShard {
-		sh.sweep(now)
+		sh.sweep(t.now())
 		if len(sh.states) >= t.perShard {
 			t.dropped.Add(1)
 			return false
@@ -109,9 +106,10 @@ func (t *spanTable) put(k spanKey, st spanState, now time.Duration) bool {
 	return true
 }
 
-// end marks the span k ended at now and returns its state. The state is forgotten once the grace period is
+// end marks the span k ended now and returns its state. The state is forgotten once the grace period is
 // over; each call also forgets the shard's states whose grace period is over.
-func (t *spanTable) end(k spanKey, now time.Duration) (spanState, bool) {
+func (t *spanTable) end(k spanKey) (spanState, bool) {
+	now := t.now()
 	sh := t.shardOf(k)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -150,8 +148,9 @@ func (sh *shard) sweep(now time.Duration) {
 	}
 }
 
-// len forgets what is due at now and returns the number of states held.
-func (t *spanTable) len(now time.Duration) int {
+// len forgets what is due and returns the number of states held.
+func (t *spanTable) len() int {
+	now := t.now()
 	n := 0
 	for i := range t.shards {
 		sh := &t.shards[i]
