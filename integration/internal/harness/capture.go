@@ -29,8 +29,10 @@ type Capture struct {
 	// SessionsUnhandled counts the session ids with an unhandled event, and SessionsHandled those with handled
 	// events only, as replay counts unhandled and handled sessions.
 	SessionsUnhandled, SessionsHandled int
-	// DuplicatePayloads counts accepted request bodies that were byte for byte accepted before;
+	// DuplicatePayloads counts accepted Notify API bodies that were byte for byte accepted before;
 	// DuplicateEvents counts events identical to one accepted before. Either means a delivery was doubled.
+	// Sessions API bodies are not compared: two flushes may rightly send the same counts for the same
+	// release and minute, so only SessionsStarted, summed, tells a doubled one.
 	DuplicatePayloads, DuplicateEvents int
 	// BadKeys counts requests whose Bugsnag-Api-Key header was not the expected key (refused with 401).
 	BadKeys int
@@ -107,9 +109,11 @@ func (b *Bugsnag) record(r *http.Request, body []byte) int {
 		b.rec.Malformed++
 		return status
 	}
-	sum := sha256.Sum256(append([]byte(r.URL.Path+"\n"), body...))
-	if b.bodies[sum]++; b.bodies[sum] > 1 {
-		b.rec.DuplicatePayloads++
+	if r.URL.Path == "/notify" {
+		sum := sha256.Sum256(body)
+		if b.bodies[sum]++; b.bodies[sum] > 1 {
+			b.rec.DuplicatePayloads++
+		}
 	}
 	b.payloads = append(b.payloads, Payload{Path: r.URL.Path, Header: r.Header.Clone(), Body: body})
 	return status

@@ -70,22 +70,25 @@ func TestBugsnagCapture(t *testing.T) {
 	require.Eventually(t, func() bool { return b.Capture().Abandoned == 1 }, 10*time.Second, 10*time.Millisecond,
 		"the server sees the client give up the held request")
 	b.SetFault(FaultNone)
-	status, err = post(t, c, b.SessionsURL(), APIKey, sessionsBody) // the same body again: a duplicate
+	status, err = post(t, c, b.SessionsURL(), APIKey, sessionsBody) // the same counts again: not a duplicate
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusAccepted, status)
+	status, err = post(t, c, b.NotifyURL(), APIKey, notifyBody) // the same events again: duplicates
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, status)
 
 	got := b.Capture()
 	assert.Equal(t, int64(10), got.SessionsStarted)
 	assert.Equal(t, map[Release]int64{{Version: "1.0.0", Stage: "test"}: 10}, got.Releases)
 	assert.Equal(t, 2, got.SessionsPayloads)
-	assert.Equal(t, 1, got.NotifyPayloads)
-	assert.Equal(t, 3, got.Events)
-	assert.Equal(t, 1, got.UnhandledEvents)
-	assert.Equal(t, 2, got.HandledEvents)
-	assert.Equal(t, 2, got.EventsInSessions)
+	assert.Equal(t, 2, got.NotifyPayloads)
+	assert.Equal(t, 6, got.Events)
+	assert.Equal(t, 2, got.UnhandledEvents)
+	assert.Equal(t, 4, got.HandledEvents)
+	assert.Equal(t, 4, got.EventsInSessions)
 	assert.Equal(t, 1, got.Sessions)
 	assert.Equal(t, 1, got.DuplicatePayloads)
-	assert.Zero(t, got.DuplicateEvents)
+	assert.Equal(t, 3, got.DuplicateEvents)
 	assert.Equal(t, 1, got.BadKeys)
 	assert.Equal(t, 1, got.Failed)
 	assert.Equal(t, 1, got.Abandoned)
