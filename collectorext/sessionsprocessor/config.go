@@ -12,6 +12,7 @@ import (
 // Defaults of the processor's configuration.
 const (
 	defaultWait      = 10 * time.Second
+	defaultMaxWait   = time.Minute
 	defaultMaxTraces = 100_000
 )
 
@@ -21,6 +22,10 @@ type Config struct {
 	// its other spans before they are tagged and forwarded; resolved ancestry is kept as long again for late
 	// spans. Zero tags and forwards every batch at once (for pipelines that already group spans by trace).
 	Wait time.Duration `mapstructure:"wait"`
+	// MaxWait is how long, from a trace's first span, spans whose ancestry is missing are held at most for it:
+	// a request that lasts longer than Wait exports its entry span after its children, which wait for it.
+	// Spans whose session is known leave after Wait. Values below Wait act as Wait.
+	MaxWait time.Duration `mapstructure:"max_wait"`
 	// MaxTraces bounds the traces held at once; when it is reached the oldest held trace is tagged with what
 	// is known and forwarded early, and counted.
 	MaxTraces int `mapstructure:"max_traces"`
@@ -40,8 +45,9 @@ type Config struct {
 var _ component.Config = (*Config)(nil)
 
 var (
-	errNegativeWait = errors.New("wait must not be negative")
-	errMaxTraces    = errors.New("max_traces must be greater than zero")
+	errNegativeWait    = errors.New("wait must not be negative")
+	errNegativeMaxWait = errors.New("max_wait must not be negative")
+	errMaxTraces       = errors.New("max_traces must be greater than zero")
 )
 
 // Validate checks the configuration; every message names the field at fault.
@@ -50,11 +56,17 @@ func (cfg *Config) Validate() error {
 	if cfg.Wait < 0 {
 		errs = errors.Join(errs, errNegativeWait)
 	}
+	if cfg.MaxWait < 0 {
+		errs = errors.Join(errs, errNegativeMaxWait)
+	}
 	if cfg.MaxTraces <= 0 {
 		errs = errors.Join(errs, errMaxTraces)
 	}
 	return errs
 }
+
+// maxHold is how long spans with a missing ancestor may be held, from their trace's first span.
+func (cfg *Config) maxHold() time.Duration { return max(cfg.Wait, cfg.MaxWait) }
 
 // rules returns the derivation rules the configuration chooses.
 func (cfg *Config) rules() derive.Config {

@@ -32,17 +32,21 @@ func TestLoadConfig(t *testing.T) {
 		{
 			name: "defaults",
 			id:   component.NewID(metadata.Type),
-			want: &Config{Wait: defaultWait, MaxTraces: defaultMaxTraces},
+			want: &Config{Wait: defaultWait, MaxWait: defaultMaxWait, MaxTraces: defaultMaxTraces},
 		},
 		{
 			name: "every field",
 			id:   component.NewIDWithName(metadata.Type, "custom"),
 			want: &Config{
-				Wait: 30 * time.Second, MaxTraces: 5000,
+				Wait: 30 * time.Second, MaxWait: 5 * time.Minute, MaxTraces: 5000,
 				ConsumerEntries: true, InternalRootEntries: true, ServerClientErrors: true,
 			},
 		},
 		{name: "negative wait", id: component.NewIDWithName(metadata.Type, "negative_wait"), wantErr: errNegativeWait},
+		{
+			name: "negative max_wait", id: component.NewIDWithName(metadata.Type, "negative_max_wait"),
+			wantErr: errNegativeMaxWait,
+		},
 		{name: "zero max_traces", id: component.NewIDWithName(metadata.Type, "zero_max_traces"), wantErr: errMaxTraces},
 	}
 	for _, tt := range tests {

@@ -24,6 +24,7 @@ func NewFactory() processor.Factory {
 func createDefaultConfig() component.Config {
 	return &Config{
 		Wait:      defaultWait,
+		MaxWait:   defaultMaxWait,
 		MaxTraces: defaultMaxTraces,
 	}
 }

@@ -34,7 +34,8 @@ type sessionsProcessor struct {
 
 	mu       sync.Mutex
 	traces   map[pcommon.TraceID]*traceState
-	held     list.List // traces with pending spans, oldest first
+	held     heldQueue // traces with pending spans, due soonest first
+	seq      uint64    // traces held so far
 	resolved list.List // traces whose ancestry is kept for late spans, oldest resolution first
 	closed   bool      // after shutdown every batch is resolved at once
 	nHeld    atomic.Int64
@@ -137,7 +138,7 @@ func (sp *sessionsProcessor) processTraces(ctx context.Context, td ptrace.Traces
 	touched := sp.add(td, now, out, &c)
 	if sp.cfg.Wait == 0 || sp.closed {
 		for _, ts := range touched {
-			sp.resolveInto(ts, now, out, &c)
+			sp.resolveInto(ts, now, out, &c, true)
 		}
 		sp.forget(now)
 	}
@@ -150,17 +151,14 @@ func (sp *sessionsProcessor) processTraces(ctx context.Context, td ptrace.Traces
 	return out, nil
 }
 
-// expire resolves every trace whose wait has ended by now and forgets ancestry kept longer than the wait.
+// expire resolves every trace due by now and forgets ancestry kept longer than the wait. Spans whose ancestry
+// is still missing stay held until max_wait has passed since their trace's first span.
 func (sp *sessionsProcessor) expire(now time.Time) ptrace.Traces {
 	out := ptrace.NewTraces()
 	var c counts
 	sp.mu.Lock()
-	for e := sp.held.Front(); e != nil; e = sp.held.Front() {
-		ts := traceOf(e)
-		if now.Sub(ts.since) < sp.cfg.Wait {
-			break
-		}
-		sp.resolveInto(ts, now, out, &c)
+	for ts := sp.held.first(); ts != nil && !now.Before(ts.due); ts = sp.held.first() {
+		sp.resolveInto(ts, now, out, &c, !now.Before(ts.since.Add(sp.cfg.maxHold())))
 	}
 	sp.forget(now)
 	sp.nHeld.Store(int64(sp.held.Len()))
@@ -175,8 +173,8 @@ func (sp *sessionsProcessor) flushAll() ptrace.Traces {
 	var c counts
 	now := sp.now()
 	sp.mu.Lock()
-	for e := sp.held.Front(); e != nil; e = sp.held.Front() {
-		sp.resolveInto(traceOf(e), now, out, &c)
+	for ts := sp.held.first(); ts != nil; ts = sp.held.first() {
+		sp.resolveInto(ts, now, out, &c, true)
 	}
 	sp.nHeld.Store(0)
 	sp.mu.Unlock()

@@ -18,8 +18,12 @@ const (
 )
 
 // resolveInto derives the sessions of ts from its pending spans and the ancestry kept from earlier
-// resolutions, tags the pending spans, moves them to out and keeps their ancestry for late spans.
-func (sp *sessionsProcessor) resolveInto(ts *traceState, now time.Time, out ptrace.Traces, c *counts) {
+// resolutions, tags the pending spans, moves them to out and keeps their ancestry for late spans. Unless
+// final, spans whose ancestry is missing stay held, until max_wait, for that ancestry: the entry span of a
+// request that outlasts the wait arrives after its children. That is every span outside any session with a
+// missing ancestor, and every span of a session whose entry span is one only because its parent is missing
+// (without OTLP's flags, a nested SERVER span looks so until the request's entry span comes).
+func (sp *sessionsProcessor) resolveInto(ts *traceState, now time.Time, out ptrace.Traces, c *counts, final bool) {
 	eng := derive.New(sp.rules)
 	if len(ts.standIns) > 0 {
 		eng.Add(standInTraces(ts.id, ts.standIns))
@@ -28,10 +32,25 @@ func (sp *sessionsProcessor) resolveInto(ts *traceState, now time.Time, out ptra
 	t, _ := eng.Resolve(ts.id)
 	adopt := adoptions(t, ts.standIns)
 	parents := ancestry(ts)
-	unresolved := false
+	var waiting []bool // per session: its spans wait for the entry span's parent
+	if !final {
+		waiting = tentative(t, ts.standIns)
+	}
+	var keep []bool // per span in forEachSpan order, once one span stays held
+	n, kept, unresolved := 0, 0, false
 	forEachSpan(ts.pending, func(res pcommon.Resource, span ptrace.Span) {
+		defer func() { n++ }()
 		sid := uuid.Nil
-		if i, ok := sessionIndex(t, span.SpanID(), span.Kind()); ok {
+		i, inSession := sessionIndex(t, span.SpanID(), span.Kind())
+		if !final && ((inSession && waiting[i]) || (!inSession && missingAncestor(parents, span.ParentSpanID()))) {
+			if keep == nil {
+				keep = make([]bool, ts.pending.SpanCount())
+			}
+			keep[n] = true
+			kept++
+			return
+		}
+		if inSession {
 			sid = t.Sessions[i].ID
 			if a, ok := adopt[sid]; ok {
 				sid = a
@@ -40,7 +59,7 @@ func (sp *sessionsProcessor) resolveInto(ts *traceState, now time.Time, out ptra
 				span.Attributes().PutStr(AttrSessionID, sid.String())
 				c.tagged++
 			}
-		} else if !unresolved && missingAncestor(parents, span.ParentSpanID()) {
+		} else if missingAncestor(parents, span.ParentSpanID()) {
 			unresolved = true
 		}
 		if len(ts.standIns) < maxStandIns {
@@ -50,13 +69,43 @@ func (sp *sessionsProcessor) resolveInto(ts *traceState, now time.Time, out ptra
 	if unresolved {
 		c.unresolved++
 	}
-	ts.pending.ResourceSpans().MoveAndAppendTo(out.ResourceSpans())
-	sp.held.Remove(ts.heldElem)
-	ts.heldElem, ts.pending = nil, ptrace.Traces{}
+	if kept > 0 {
+		held := extract(ts.pending, keep)
+		ts.pending.ResourceSpans().MoveAndAppendTo(out.ResourceSpans())
+		ts.pending, ts.waiting = held, true
+		sp.held.postpone(ts, ts.since.Add(sp.cfg.maxHold()))
+		if kept == n {
+			return // nothing forwarded: no ancestry to keep yet
+		}
+	} else {
+		ts.pending.ResourceSpans().MoveAndAppendTo(out.ResourceSpans())
+		sp.held.release(ts)
+		ts.pending, ts.waiting = ptrace.Traces{}, false
+	}
 	if ts.resolvedElem != nil {
 		sp.resolved.Remove(ts.resolvedElem)
 	}
 	ts.resolvedAt, ts.resolvedElem = now, sp.resolved.PushBack(ts)
+}
+
+// tentative tells, per session of t, whether its entry span is one only because its parent is missing and
+// was not forwarded yet: its spans may still turn out to belong to an enclosing session.
+func tentative(t derive.Trace, standIns []standIn) []bool {
+	waiting := make([]bool, len(t.Sessions))
+	var forwarded map[pcommon.SpanID]bool
+	for i, s := range t.Sessions {
+		if !s.ParentMissing {
+			continue
+		}
+		if forwarded == nil {
+			forwarded = make(map[pcommon.SpanID]bool, len(standIns))
+			for _, si := range standIns {
+				forwarded[si.id] = true
+			}
+		}
+		waiting[i] = !forwarded[s.EntrySpanID]
+	}
+	return waiting
 }
 
 // adoptions maps sessions newly derived for late spans onto the sessions already forwarded: when a late

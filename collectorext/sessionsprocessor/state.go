@@ -18,9 +18,12 @@ const maxStandIns = 4096
 type traceState struct {
 	id pcommon.TraceID
 
-	pending  ptrace.Traces // spans held, not yet forwarded; valid while heldElem is set
-	since    time.Time     // arrival of the first pending span
-	heldElem *list.Element
+	pending ptrace.Traces // spans held, not yet forwarded; valid while held
+	since   time.Time     // arrival of the first span held since the trace was last forwarded whole
+	due     time.Time     // when the held spans are resolved next
+	seq     uint64        // order of holding, which breaks ties between equal deadlines
+	heldIdx int           // index in the held queue; -1 when nothing is held
+	waiting bool          // the spans held are those whose ancestry was missing when the wait ended
 
 	standIns     []standIn // forwarded spans, with the session.id each got
 	resolvedAt   time.Time
@@ -38,8 +41,9 @@ type standIn struct {
 }
 
 // add splits td by trace and appends each part to its trace's pending spans. Spans without a trace id, which
-// no rule can place, go to out untouched. When a new trace would exceed max_traces, the oldest held trace
-// is resolved into out first. It returns the traces td touched, in first-seen order.
+// no rule can place, go to out untouched. When a new trace would exceed max_traces, the trace due soonest is
+// resolved into out first. Spans of a trace held for its missing ancestry give it a wait more, within
+// max_wait: they may be that ancestry. It returns the traces td touched, in first-seen order.
 func (sp *sessionsProcessor) add(td ptrace.Traces, now time.Time, out ptrace.Traces, c *counts) []*traceState {
 	parts := splitByTrace(td)
 	touched := make([]*traceState, 0, len(parts))
@@ -50,16 +54,21 @@ func (sp *sessionsProcessor) add(td ptrace.Traces, now time.Time, out ptrace.Tra
 		}
 		ts := sp.traces[part.id]
 		if ts == nil {
-			ts = &traceState{id: part.id}
+			ts = &traceState{id: part.id, heldIdx: -1}
 			sp.traces[part.id] = ts
 		}
-		if ts.heldElem == nil {
+		switch {
+		case !ts.isHeld():
 			if sp.held.Len() >= sp.cfg.MaxTraces {
-				sp.resolveInto(traceOf(sp.held.Front()), now, out, c)
+				sp.resolveInto(sp.held.first(), now, out, c, true)
 				c.evicted++
 			}
 			ts.pending, ts.since = ptrace.NewTraces(), now
-			ts.heldElem = sp.held.PushBack(ts)
+			sp.seq++
+			sp.held.hold(ts, now.Add(sp.cfg.Wait), sp.seq)
+		case ts.waiting:
+			ts.waiting = false
+			sp.held.postpone(ts, minTime(now.Add(sp.cfg.Wait), ts.since.Add(sp.cfg.maxHold())))
 		}
 		if ts.resolvedElem != nil {
 			c.late += int64(part.td.SpanCount())
@@ -70,7 +79,8 @@ func (sp *sessionsProcessor) add(td ptrace.Traces, now time.Time, out ptrace.Tra
 	return touched
 }
 
-// forget drops the ancestry of traces resolved a wait ago or more, and of the oldest beyond max_traces.
+// forget drops the ancestry of traces resolved a wait ago or more, and of the oldest beyond max_traces,
+// unless spans of the trace are still held.
 func (sp *sessionsProcessor) forget(now time.Time) {
 	for e := sp.resolved.Front(); e != nil; e = sp.resolved.Front() {
 		ts := traceOf(e)
@@ -78,14 +88,25 @@ func (sp *sessionsProcessor) forget(now time.Time) {
 			return
 		}
 		sp.resolved.Remove(e)
-		ts.resolvedElem, ts.standIns = nil, nil
-		if ts.heldElem == nil {
+		ts.resolvedElem = nil
+		if !ts.isHeld() {
+			ts.standIns = nil
 			delete(sp.traces, ts.id)
-		}
+		} // else spans still wait for their ancestry, which may hang under what was forwarded
+
 	}
 }
 
-// traceOf returns the trace an element of the held or resolved list stands for; the lists hold nothing else.
+func (ts *traceState) isHeld() bool { return ts.heldIdx >= 0 }
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// traceOf returns the trace an element of the resolved list stands for; the list holds nothing else.
 func traceOf(e *list.Element) *traceState {
 	ts, _ := e.Value.(*traceState)
 	return ts

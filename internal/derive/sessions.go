@@ -31,10 +31,11 @@ func (r *resolver) startSessions(t *Trace) {
 			start = earliest
 		}
 		t.Sessions = append(t.Sessions, Session{
-			ID:          SessionID(t.ID, s.id),
-			EntrySpanID: s.id,
-			StartedAt:   start.AsTime(),
-			Resource:    r.e.resources[s.res],
+			ID:            SessionID(t.ID, s.id),
+			EntrySpanID:   s.id,
+			StartedAt:     start.AsTime(),
+			Resource:      r.e.resources[s.res],
+			ParentMissing: r.parent[i] == missingParent && s.flags&flagHasIsRemote == 0,
 		})
 	}
 }

@@ -37,6 +37,9 @@ type Session struct {
 	StartedAt   time.Time
 	Resource    *Resource
 	Events      session.EventCounts
+	// ParentMissing tells that the entry span is one only because its parent is not in the data (and its
+	// flags do not say whether that parent is remote): with the parent, it may turn out to be nested.
+	ParentMissing bool
 }
 
 // ErrorEvent is one error derived from an exception event or an Error status.

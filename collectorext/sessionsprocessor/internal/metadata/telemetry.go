@@ -51,7 +51,7 @@ func NewTelemetryBuilder(set component.TelemetrySettings, held func() int64) (*T
 		metric.WithDescription("Held traces resolved before their wait ended because max_traces traces were held."))
 	errs = errors.Join(errs, err)
 	gauge, err := m.Int64ObservableGauge(MetricTracesHeld, metric.WithUnit("{traces}"),
-		metric.WithDescription("Traces whose spans are held, waiting for their entry span."))
+		metric.WithDescription("Traces whose spans are held, waiting for the rest of their trace."))
 	errs = errors.Join(errs, err)
 	if errs != nil {
 		return nil, fmt.Errorf("creating the sessions processor's instruments: %w", errs)
