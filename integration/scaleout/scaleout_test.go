@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
@@ -96,27 +95,21 @@ func TestScaleOut(t *testing.T) {
 // metricsAddr, its bugsnag exporter delivering to bs.
 func startInstance(t *testing.T, bs *harness.Bugsnag, addr, metricsAddr string) *harness.Collector {
 	t.Helper()
-	cfg := harness.Config{GRPCAddr: addr, SessionsURL: bs.SessionsURL(), NotifyURL: bs.NotifyURL(), Wait: time.Hour}
-	return harness.StartCollector(t, withMetrics(t, cfg.YAML(), metricsAddr), harness.KeyEnv)
+	cfg := harness.Config{
+		GRPCAddr: addr, MetricsAddr: metricsAddr, SessionsURL: bs.SessionsURL(), NotifyURL: bs.NotifyURL(),
+		Wait: time.Hour,
+	}
+	return harness.StartCollector(t, cfg.YAML(), harness.KeyEnv)
 }
 
 // startSingle starts the single otelcol-sessions instance, fed directly over OTLP/gRPC and OTLP/HTTP.
 func startSingle(t *testing.T, bs *harness.Bugsnag, grpcAddr, httpAddr, metricsAddr string) *harness.Collector {
 	t.Helper()
 	cfg := harness.Config{
-		GRPCAddr: grpcAddr, HTTPAddr: httpAddr, SessionsURL: bs.SessionsURL(),
+		GRPCAddr: grpcAddr, HTTPAddr: httpAddr, MetricsAddr: metricsAddr, SessionsURL: bs.SessionsURL(),
 		NotifyURL: bs.NotifyURL(), Wait: time.Hour,
 	}
-	return harness.StartCollector(t, withMetrics(t, cfg.YAML(), metricsAddr), harness.KeyEnv)
-}
-
-// withMetrics replaces the telemetry section of a harness configuration, which switches the Collector's own
-// metrics off, with one that serves them on metricsAddr.
-func withMetrics(t *testing.T, yaml, metricsAddr string) string {
-	t.Helper()
-	const off = "  telemetry:\n    metrics:\n      level: none\n"
-	require.Contains(t, yaml, off, "the harness configuration's telemetry section")
-	return strings.Replace(yaml, off, telemetryYAML(t, metricsAddr), 1)
+	return harness.StartCollector(t, cfg.YAML(), harness.KeyEnv)
 }
 
 // gatewayYAML configures the gateway: OTLP/gRPC and OTLP/HTTP receivers, and the loadbalancing exporter that
@@ -144,11 +137,8 @@ exporters:
 	for _, h := range backends {
 		fmt.Fprintf(&b, "          - %s\n", h)
 	}
-	b.WriteString(`service:
-  telemetry:
-    metrics:
-      level: none
-  pipelines:
+	b.WriteString("service:\n" + harness.TelemetryYAML(""))
+	b.WriteString(`  pipelines:
     traces:
       receivers: [otlp]
       exporters: [loadbalancing]
@@ -231,7 +221,7 @@ func waitForSpans(t *testing.T, want int, addrs []string) []int64 {
 		var total int64
 		var lastErr error
 		for i, addr := range addrs {
-			n, err := acceptedSpans(t.Context(), addr)
+			n, err := harness.AcceptedSpans(t.Context(), addr)
 			if err != nil {
 				lastErr = err
 			}

@@ -22,6 +22,9 @@ type Config struct {
 	// Exporter holds more YAML lines for the bugsnag exporter, indented by four spaces, such as
 	// "    retry_on_failure:\n      initial_interval: 100ms\n".
 	Exporter string
+	// MetricsAddr, when set (from FreeAddr), serves the Collector's own metrics for Prometheus at
+	// http://MetricsAddr/metrics, as AcceptedSpans reads them; empty switches them off.
+	MetricsAddr string
 	// Extensions holds the YAML of the extensions section's entries, indented by two spaces; each is
 	// enabled in the service.
 	Extensions map[string]string
@@ -54,7 +57,8 @@ func (c Config) YAML() string {
 			names = append(names, name)
 		}
 	}
-	b.WriteString("service:\n  telemetry:\n    metrics:\n      level: none\n")
+	b.WriteString("service:\n")
+	b.WriteString(TelemetryYAML(c.MetricsAddr))
 	if len(names) > 0 {
 		fmt.Fprintf(&b, "  extensions: [%s]\n", strings.Join(names, ", "))
 	}
