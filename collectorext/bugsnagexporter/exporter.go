@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/consumer/consumererror"
@@ -34,10 +35,20 @@ type bugsnagExporter struct {
 	stopped bool
 	route   *router // nil until Start
 	tb      *metadata.TelemetryBuilder
+
+	held *handedOver // nil unless sending_queue is persistent
 }
 
 func newBugsnagExporter(set exporter.Settings, cfg *Config) *bugsnagExporter {
-	return &bugsnagExporter{cfg: cfg, set: set, logger: set.Logger}
+	be := &bugsnagExporter{cfg: cfg, set: set, logger: set.Logger}
+	if cfg.Queue.HasValue() && cfg.Queue.Get().StorageID != nil {
+		maxAge := time.Duration(0)
+		if cfg.Retry.Enabled && cfg.Retry.MaxElapsedTime > 0 {
+			maxAge = cfg.Retry.MaxElapsedTime + cfg.Timeout.Timeout
+		}
+		be.held = newHandedOver(maxAge)
+	}
+	return be
 }
 
 // start creates one exporter.Exporter per distinct API key. A Start after Shutdown does nothing.
@@ -101,23 +112,32 @@ func (be *bugsnagExporter) newRouter(tlsCfg *tls.Config) (*router, error) {
 	return r, nil
 }
 
-// pushTraces derives the sessions and error events of td and hands them over; it never blocks on I/O.
+// pushTraces derives the sessions and error events of td and hands them over. Without a persistent
+// sending_queue it never blocks on I/O; with one, it waits for their delivery (see handedOver).
 // The batch is derived on its own: a trace whose spans were split across batches yields what each part
 // holds, so an entry span's children in another batch lose their session (see the README).
 //
 // TODO(#5): when the sessions processor ran first, spans carry session.id; use it to join split traces to
 // their session without counting it twice.
-func (be *bugsnagExporter) pushTraces(_ context.Context, td ptrace.Traces) error {
+func (be *bugsnagExporter) pushTraces(ctx context.Context, td ptrace.Traces) error {
 	be.mu.Lock()
 	r, stopped := be.route, be.stopped
 	be.mu.Unlock()
 	if r == nil || stopped {
 		return consumererror.NewPermanent(errNotRunning)
 	}
+	if be.held != nil {
+		return be.pushDurable(ctx, r, td)
+	}
+	be.derive(r, td)
+	return nil
+}
+
+// derive derives td on its own and emits its sessions and error events to r.
+func (*bugsnagExporter) derive(r *router, td ptrace.Traces) {
 	eng := derive.New(derive.Config{})
 	eng.Add(td)
 	eng.ResolveAll(func(t derive.Trace) { t.Emit(r) })
-	return nil
 }
 
 // shutdown delivers what is pending and stops every exporter.Exporter and its goroutines, within ctx. It is

@@ -79,6 +79,18 @@ func (r *router) counts() metadata.Counts {
 	return c
 }
 
+// forceFlush flushes every exporter at once and waits, within ctx, until what each holds is delivered or
+// dropped; it joins their errors.
+func (r *router) forceFlush(ctx context.Context) error {
+	errs := make([]error, len(r.exporters))
+	var wg sync.WaitGroup
+	for i, ex := range r.exporters {
+		wg.Go(func() { errs[i] = ex.ForceFlush(ctx) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
 // shutdown shuts every exporter down at once, so that ctx bounds the whole, and joins their errors. It may be
 // called again: exporter.Exporter's Shutdown is idempotent.
 func (r *router) shutdown(ctx context.Context) error {
