@@ -105,6 +105,9 @@ func (b *Bugsnag) start(srv *httptest.Server) {
 // configure as the exporter's tls ca_file; empty for an HTTP server.
 func (b *Bugsnag) CAFile() string { return b.caFile }
 
+// Addr is the server's 127.0.0.1:port, the same across FaultRefuse.
+func (b *Bugsnag) Addr() string { return b.addr }
+
 // URL is the server's base URL (http:// or https://127.0.0.1:port).
 func (b *Bugsnag) URL() string {
 	if b.tls {
