@@ -65,7 +65,7 @@ func TestPersistentQueueKeepsUndeliveredBatch(t *testing.T) {
 	defer srv.Close()
 	be := newBugsnagExporter(exportertest.NewNopSettings(metadata.Type), persistentConfig(srv.URL))
 	require.NoError(t, be.start(t.Context(), componenttest.NewNopHost()))
-	defer func() { require.NoError(t, be.shutdown(context.Background())) }()
+	defer func() { require.NoError(t, be.shutdown(t.Context())) }()
 
 	td := entryTrace("shop", 1)
 	for range 2 {

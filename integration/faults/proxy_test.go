@@ -92,7 +92,7 @@ func (p *proxy) tunnel(w http.ResponseWriter, r *http.Request) {
 }
 
 // TestProxyFromEnvironment: the bugsnag exporter reaches its endpoint through the proxy named by HTTP_PROXY
-// (plain HTTP, forwarded) and HTTPS_PROXY (TLS, tunnelled with CONNECT) in the Collector's environment. The
+// (plain HTTP, forwarded) and HTTPS_PROXY (TLS, tunneled with CONNECT) in the Collector's environment. The
 // endpoints name hosts that only the proxy resolves, so delivery without it would fail.
 func TestProxyFromEnvironment(t *testing.T) {
 	t.Parallel()

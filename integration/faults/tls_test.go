@@ -50,7 +50,8 @@ func TestCustomCA(t *testing.T) {
 		})
 		col.Kill(t)
 		got := bs.Capture()
-		assert.Zero(t, got.SessionsStarted+int64(got.Events), "nothing reaches an endpoint the Collector does not trust")
+		assert.Zero(t, got.SessionsStarted+int64(got.Events),
+			"nothing reaches an endpoint the Collector does not trust")
 		assert.Zero(t, got.BadKeys)
 		assert.NotContains(t, col.Logs(), harness.APIKey, "the API key must never be logged")
 		for _, line := range strings.Split(col.Logs(), "\n") {

@@ -14,9 +14,10 @@ import (
 )
 
 // TestRealFilesEqualReplay sends each real recording whole, in one request, to a fresh otelcol-sessions over
-// OTLP/HTTP and over OTLP/gRPC, stops it with SIGTERM (the sessions processor holds every trace for 10 s and the summary interval is an hour, so the shutdown flush
-// delivers everything) and checks that the sessions and error events the capture server received equal
-// replay's figures for the same file, exactly, with no payload or event delivered twice.
+// OTLP/HTTP and over OTLP/gRPC, and stops it with SIGTERM: the sessions processor holds every trace for 10 s
+// and the summary interval is an hour, so only the shutdown flush delivers. The sessions and error events the
+// capture server received must equal replay's figures for the same file, exactly, with no payload delivered
+// twice.
 func TestRealFilesEqualReplay(t *testing.T) {
 	harness.BuildCollector(t) // skip under -short before reading ../shared
 	for _, rel := range realdata.Files(t) {

@@ -62,11 +62,17 @@ type Bugsnag struct {
 
 // NewBugsnag starts a capture server on a free 127.0.0.1 port; it expects the API key APIKey and is closed
 // when tb ends.
-func NewBugsnag(tb testing.TB) *Bugsnag { return newBugsnag(tb, false) }
+func NewBugsnag(tb testing.TB) *Bugsnag {
+	tb.Helper()
+	return newBugsnag(tb, false)
+}
 
 // NewBugsnagTLS starts a capture server that serves HTTPS with a self-signed certificate for 127.0.0.1; see
 // CAFile.
-func NewBugsnagTLS(tb testing.TB) *Bugsnag { return newBugsnag(tb, true) }
+func NewBugsnagTLS(tb testing.TB) *Bugsnag {
+	tb.Helper()
+	return newBugsnag(tb, true)
+}
 
 func newBugsnag(tb testing.TB, useTLS bool) *Bugsnag {
 	tb.Helper()

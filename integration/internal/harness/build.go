@@ -37,7 +37,8 @@ func BuildCollector(tb testing.TB) string {
 	build.once.Do(func() {
 		built = true
 		start := time.Now()
-		build.dir, build.err = os.MkdirTemp("", "otelcol-sessions-build-")
+		// Not tb.TempDir: the binary serves every later test of the binary, and Main removes it.
+		build.dir, build.err = os.MkdirTemp("", "otelcol-sessions-build-") //nolint:usetesting // see above
 		if build.err != nil {
 			return
 		}

@@ -34,7 +34,7 @@ func (f Figures) Events() int64 { return f.UnhandledEvents + f.HandledEvents }
 func ReplayFigures(tb testing.TB, files ...string) Figures {
 	tb.Helper()
 	sink := &figuresSink{f: Figures{Releases: map[Release]int64{}}}
-	res, err := replay.Run(context.Background(), files, replay.Options{Exporter: sink})
+	res, err := replay.Run(tb.Context(), files, replay.Options{Exporter: sink})
 	if err != nil {
 		tb.Fatalf("replay %v: %v", files, err)
 	}

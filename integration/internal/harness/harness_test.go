@@ -3,7 +3,6 @@ package harness
 import (
 	"bytes"
 	"context"
-	"errors"
 	"net/http"
 	"syscall"
 	"testing"
@@ -16,7 +15,8 @@ import (
 func TestMain(m *testing.M) { Main(m) }
 
 const sessionsBody = `{"app":{"version":"1.0.0","releaseStage":"test"},"sessionCounts":[` +
-	`{"startedAt":"2026-12-03T15:04:00Z","sessionsStarted":3},{"startedAt":"2026-12-03T15:05:00Z","sessionsStarted":2}]}`
+	`{"startedAt":"2026-12-03T15:04:00Z","sessionsStarted":3},` +
+	`{"startedAt":"2026-12-03T15:05:00Z","sessionsStarted":2}]}`
 
 const notifyBody = `{"apiKey":"` + APIKey + `","events":[{"unhandled":true,"session":{"id":"a"}},` +
 	`{"unhandled":false,"session":{"id":"a"}},{"unhandled":false}]}`
@@ -61,7 +61,7 @@ func TestBugsnagCapture(t *testing.T) {
 	b.SetFault(FaultRefuse)
 	c.CloseIdleConnections() // else the client may try its closed keep-alive connection first
 	_, err = post(t, c, b.SessionsURL(), APIKey, sessionsBody)
-	assert.True(t, errors.Is(err, syscall.ECONNREFUSED), "refused: %v", err)
+	require.ErrorIs(t, err, syscall.ECONNREFUSED)
 
 	b.SetFault(FaultHang)
 	_, err = post(t, c, b.SessionsURL(), APIKey, sessionsBody)

@@ -55,7 +55,7 @@ func SendOTLPHTTPJSON(tb testing.TB, addr string, otlpJSON []byte) {
 
 func postOTLP(tb testing.TB, addr, contentType string, body []byte) {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), sendTimeout)
+	ctx, cancel := context.WithTimeout(tb.Context(), sendTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+addr+"/v1/traces", bytes.NewReader(body))
 	if err != nil {
@@ -82,7 +82,7 @@ func SendOTLPGRPC(tb testing.TB, addr string, td ptrace.Traces) {
 		tb.Fatalf("OTLP/gRPC client for %s: %v", addr, err)
 	}
 	defer func() { _ = conn.Close() }()
-	ctx, cancel := context.WithTimeout(context.Background(), sendTimeout)
+	ctx, cancel := context.WithTimeout(tb.Context(), sendTimeout)
 	defer cancel()
 	if _, err := ptraceotlp.NewGRPCClient(conn).Export(ctx, ptraceotlp.NewExportRequestFromTraces(td)); err != nil {
 		tb.Fatalf("OTLP/gRPC export to %s: %v", addr, err)

@@ -25,7 +25,7 @@ func SyntheticTraces(batch, n int) ptrace.Traces {
 	for i := range n {
 		var tid [16]byte
 		binary.BigEndian.PutUint64(tid[:8], uint64(batch)+1) //nolint:gosec // small, positive
-		binary.BigEndian.PutUint64(tid[8:], uint64(i)+1)     //nolint:gosec // small, positive
+		binary.BigEndian.PutUint64(tid[8:], uint64(i)+1)
 		root := spans.AppendEmpty()
 		fill(root, tid, 1, 0, "GET /items", ptrace.SpanKindServer, start)
 		child := spans.AppendEmpty()
