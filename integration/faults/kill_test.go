@@ -1,6 +1,7 @@
 package faults
 
 import (
+	"regexp"
 	"testing"
 	"time"
 
@@ -8,6 +9,10 @@ import (
 
 	"github.com/otelsessions/otelsessions/integration/internal/harness"
 )
+
+// stored matches exporterhelper's start-up line when its persistent queue holds batches that were taken
+// out for sending but not finished (dispatchedItems) or never taken out (itemsSize).
+var stored = regexp.MustCompile(`Loaded queue metadata.*("dispatchedItems": [1-9]|"itemsSize": [1-9])`)
 
 // TestCollectorKill: while the endpoint refuses connections, batches wait in a sending_queue kept by the
 // file_storage extension; the Collector is killed with SIGKILL and started again on the same storage, and
@@ -35,6 +40,7 @@ func TestCollectorKill(t *testing.T) {
 	first.Kill(t)
 
 	second := harness.StartCollector(t, cfg.YAML(), harness.KeyEnv)
+	assert.Regexp(t, stored, second.Logs(), "the restarted Collector finds the batches in its persistent queue")
 	s.send(t, cfg.HTTPAddr)
 	bs.SetFault(harness.FaultNone)
 	want := s.figures()

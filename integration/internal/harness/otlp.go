@@ -62,7 +62,9 @@ func postOTLP(tb testing.TB, addr, contentType string, body []byte) {
 		tb.Fatalf("OTLP/HTTP request: %v", err)
 	}
 	req.Header.Set("Content-Type", contentType)
-	resp, err := http.DefaultClient.Do(req)
+	// No keep-alive: no idle connection outlives the call (Main checks for leaked goroutines).
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := client.Do(req)
 	if err != nil {
 		tb.Fatalf("OTLP/HTTP export to %s: %v", addr, err)
 	}
