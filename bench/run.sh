@@ -2,27 +2,37 @@
 # Runs issue 7's benchmarks side by side, compares them with benchstat, rewrites BENCHMARKS.md at the
 # repository root and prints the headline ratios as its last line.
 #
-#   bench/run.sh [--quick] [--worktree]
+#   bench/run.sh [--quick] [--worktree | --commit REV]
 #
-# --quick    fewer repetitions and no 10-million-trace RSS run: within 5 minutes on 2 cores.
-# --worktree measure the working tree as it is; by default the committed HEAD is measured, from a copy made
-#            with git archive, so that other people's unfinished edits in the same checkout neither break
-#            nor colour the figures.
+# --quick       fewer repetitions and no 10-million-trace RSS run: within 5 minutes on 2 cores.
+# --commit REV  measure commit REV; by default the committed HEAD is measured, from a copy made with git
+#               archive, so that other people's unfinished edits in the same checkout neither break nor
+#               colour the figures. The benchmarks themselves (bench/) are always the working tree's.
+# --worktree    measure the working tree as it is.
 set -euo pipefail
 
 readonly BENCHSTAT=golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
+usage() {
+	echo "usage: bench/run.sh [--quick] [--worktree | --commit REV]" >&2
+	exit 2
+}
+
 quick=false
 worktree=false
-for arg in "$@"; do
-	case "$arg" in
+rev=HEAD
+while (($# > 0)); do
+	case "$1" in
 	--quick) quick=true ;;
 	--worktree) worktree=true ;;
-	*)
-		echo "usage: bench/run.sh [--quick] [--worktree]" >&2
-		exit 2
+	--commit)
+		(($# > 1)) || usage
+		rev="$2"
+		shift
 		;;
+	*) usage ;;
 	esac
+	shift
 done
 
 bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -45,7 +55,7 @@ echo "raw output in $out (removed at exit)" >&2
 
 # The module measured: HEAD's tree, or the working tree. The snapshot sits beside a link to ../shared, as the
 # checkout does, so that the main module's own real-data benchmarks find the recordings.
-commit="$(git -C "$repo_root" rev-parse --short HEAD)"
+commit="$(git -C "$repo_root" rev-parse --short "$rev")"
 if [[ "$worktree" == true ]]; then
 	measured="$repo_root"
 	what="working tree at $commit"
@@ -57,11 +67,13 @@ else
 	measured="$out/main"
 	what="commit $commit"
 	mkdir -p "$measured"
-	git -C "$repo_root" archive HEAD | tar -x -C "$measured"
+	git -C "$repo_root" archive "$commit" | tar -x -C "$measured"
 	ln -s "$(cd "$repo_root/.." && pwd)/shared" "$out/shared"
 	cp go.mod "$out/bench.mod"
 	cp go.sum "$out/bench.sum"
 	go mod edit -modfile="$out/bench.mod" -replace "github.com/otelsessions/otelsessions=$measured"
+	# The measured commit may require other versions than bench/go.mod was tidied against.
+	go mod tidy -modfile="$out/bench.mod"
 	modflags=(-modfile="$out/bench.mod")
 fi
 echo "measuring $what ($mode: -count $count -benchtime $benchtime)" >&2
@@ -80,25 +92,26 @@ if [[ "$quick" == false ]]; then
 fi
 took=$((SECONDS - start))
 
+# benchstat runs in $out, so that its columns are named after the files, not their temporary paths.
 benchstat() {
-	go run "$BENCHSTAT" "$@"
+	(cd "$out" && go run "$BENCHSTAT" "$@")
 }
 {
 	echo "### SDK: with against without otelsessions"
 	echo
-	benchstat -filter '.name:(Request OR Children OR Entry)' -col /setup "$out/bench.txt"
+	benchstat -filter '.name:(Request OR Children OR Entry)' -col /setup bench.txt
 	echo
 	echo "### Collector: the components against the floor"
 	echo
-	benchstat -filter '.name:Collector' -col /impl "$out/bench.txt"
+	benchstat -filter '.name:Collector' -col /impl bench.txt
 	echo
 	echo "### bugsnag-go, memory"
 	echo
-	benchstat -filter '.name:(Bugsnag OR MemorySession OR MemoryTrace)' "$out/bench.txt"
+	benchstat -filter '.name:(Bugsnag OR MemorySession OR MemoryTrace)' bench.txt
 	echo
 	echo "### replay against bare pdata unmarshalling"
 	echo
-	benchstat "$out/replay.txt"
+	benchstat replay.txt
 } >"$out/benchstat.txt" 2>&1
 cat "$out/benchstat.txt" >&2
 
