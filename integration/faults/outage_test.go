@@ -67,3 +67,35 @@ func TestEndpointOutage(t *testing.T) {
 func containsAfter(s string, from int, sub string) bool {
 	return len(s) > from && strings.Contains(s[from:], sub)
 }
+
+// TestEndpointHangs: the endpoint takes requests and never answers them for a while; each times out after
+// the exporter's http.timeout and is tried again, and once the endpoint answers again everything arrives
+// exactly once. Requests still held when it recovers are refused, never half-accepted.
+func TestEndpointHangs(t *testing.T) {
+	t.Parallel()
+	harness.BuildCollector(t)
+	bs := harness.NewBugsnag(t)
+	bs.SetFault(harness.FaultHang)
+	cfg := harness.Config{
+		HTTPAddr: harness.FreeAddr(t), SessionsURL: bs.SessionsURL(), NotifyURL: bs.NotifyURL(),
+		SummaryInterval: time.Second, Exporter: fastRetry + "    http:\n      timeout: 1s\n",
+	}
+	col := harness.StartCollector(t, cfg.YAML(), harness.KeyEnv)
+
+	var s sent
+	s.send(t, cfg.HTTPAddr)
+	s.send(t, cfg.HTTPAddr)
+	waitFor(t, 30*time.Second, "the exporter gives up held requests twice", func() bool {
+		return bs.Capture().Abandoned >= 2
+	})
+	bs.SetFault(harness.FaultNone)
+	s.send(t, cfg.HTTPAddr)
+	want := s.figures()
+	waitDelivered(t, bs, want, time.Minute)
+
+	col.Stop(t)
+	got := bs.Capture()
+	t.Log(describe(got))
+	assertExact(t, want, got)
+	assert.Zero(t, got.Held, "requests still held")
+}

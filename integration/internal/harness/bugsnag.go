@@ -31,7 +31,8 @@ const (
 	// SetFault, which listens again on the same port.
 	FaultRefuse
 	// FaultHang holds every request, unanswered and unrecorded, until the client gives up or the fault
-	// changes; requests held when the fault changes are then answered as the new fault says.
+	// changes; requests held when the fault changes are then answered 503, never recorded, so that a held
+	// request can never be both accepted and timed out by its client.
 	FaultHang
 )
 
@@ -199,31 +200,27 @@ func (b *Bugsnag) close() {
 
 func (b *Bugsnag) serve(w http.ResponseWriter, r *http.Request) {
 	body, readErr := io.ReadAll(r.Body)
-	for {
-		b.mu.Lock()
-		fault, status, released := b.fault, b.status, b.released
-		b.mu.Unlock()
-		switch fault {
-		case FaultHang:
-			select {
-			case <-released:
-				continue
-			case <-r.Context().Done():
-				b.count(func(c *Capture) { c.Abandoned++ })
-				return
-			}
-		case FaultStatus, FaultRefuse:
+	b.mu.Lock()
+	fault, status, released := b.fault, b.status, b.released
+	b.mu.Unlock()
+	switch fault {
+	case FaultHang:
+		b.count(func(c *Capture) { c.Held++ })
+		defer b.count(func(c *Capture) { c.Held-- })
+		select {
+		case <-released:
 			b.count(func(c *Capture) { c.Failed++ })
-			if status == 0 { // a request already on its way when the listener closed
-				status = http.StatusServiceUnavailable
-			}
-			w.WriteHeader(status)
-			return
+			w.WriteHeader(http.StatusServiceUnavailable)
+		case <-r.Context().Done():
+			b.count(func(c *Capture) { c.Abandoned++ })
 		}
-		break
-	}
-	if r.Context().Err() != nil { // held, then released after the client gave up: it never saw an answer
-		b.count(func(c *Capture) { c.Abandoned++ })
+		return
+	case FaultStatus, FaultRefuse:
+		b.count(func(c *Capture) { c.Failed++ })
+		if status == 0 { // a request already on its way when the listener closed
+			status = http.StatusServiceUnavailable
+		}
+		w.WriteHeader(status)
 		return
 	}
 	if readErr != nil {

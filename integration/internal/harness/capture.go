@@ -38,8 +38,9 @@ type Capture struct {
 	BadKeys int
 	// Malformed counts requests refused with 400 or 404: an unknown path or a body that is not the API's JSON.
 	Malformed int
-	// Failed counts requests answered with a fault status; Abandoned counts held requests the client gave up.
-	Failed, Abandoned int
+	// Failed counts requests answered with a fault status; Abandoned counts held requests the client gave up;
+	// Held is the number of requests held right now.
+	Failed, Abandoned, Held int
 }
 
 // sessionsPayload is the part of a Sessions API body the capture reads.

@@ -26,14 +26,15 @@ func post(t *testing.T, client *http.Client, url, key, body string) (int, error)
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader([]byte(body)))
-	require.NoError(t, err)
+	if err != nil {
+		return 0, err
+	}
 	req.Header.Set("Bugsnag-Api-Key", key)
 	resp, err := client.Do(req)
 	if err != nil {
 		return 0, err
 	}
-	require.NoError(t, resp.Body.Close())
-	return resp.StatusCode, nil
+	return resp.StatusCode, resp.Body.Close()
 }
 
 // TestBugsnagCapture checks the capture server's counts and each fault, with a plain HTTP client.
@@ -69,7 +70,17 @@ func TestBugsnagCapture(t *testing.T) {
 
 	require.Eventually(t, func() bool { return b.Capture().Abandoned == 1 }, 10*time.Second, 10*time.Millisecond,
 		"the server sees the client give up the held request")
+
+	answered := make(chan int)
+	go func() {
+		status, err := post(t, c, b.NotifyURL(), APIKey, notifyBody)
+		assert.NoError(t, err)
+		answered <- status
+	}()
+	require.Eventually(t, func() bool { return b.Capture().Held == 1 }, 10*time.Second, 10*time.Millisecond)
 	b.SetFault(FaultNone)
+	assert.Equal(t, http.StatusServiceUnavailable, <-answered, "a held request is refused when released")
+
 	status, err = post(t, c, b.SessionsURL(), APIKey, sessionsBody) // the same counts again: not a duplicate
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusAccepted, status)
@@ -90,7 +101,8 @@ func TestBugsnagCapture(t *testing.T) {
 	assert.Equal(t, 1, got.DuplicatePayloads)
 	assert.Equal(t, 3, got.DuplicateEvents)
 	assert.Equal(t, 1, got.BadKeys)
-	assert.Equal(t, 1, got.Failed)
+	assert.Equal(t, 2, got.Failed)
+	assert.Zero(t, got.Held)
 	assert.Equal(t, 1, got.Abandoned)
 }
 
