@@ -99,12 +99,12 @@ func newResource(ctx context.Context, service, version string) (*resource.Resour
 			semconv.ServiceName(service),
 			semconv.ServiceVersion(version),
 			semconv.DeploymentEnvironmentNameKey.String("development"),
+			semconv.ProcessRuntimeName("go"), // Bugsnag's name; the detector says "gc", the compiler
 		),
-		resource.WithFromEnv(), // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES win over the defaults
 		resource.WithHost(),
 		resource.WithOSType(),
-		resource.WithProcessRuntimeName(),
 		resource.WithProcessRuntimeVersion(),
+		resource.WithFromEnv(), // last: OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES win
 	)
 }
 
