@@ -24,8 +24,11 @@ const waitTimeout = 60 * time.Second
 // build builds the example at path (such as "./examples/httpservice") once per test binary.
 func build(t *testing.T, path string) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skipf("skipping: -short, and this test builds %s and runs it as a process", path)
+	}
 	name := path[strings.LastIndex(path, "/")+1:]
-	return harness.BuildNested(t, ".", path, name)
+	return harness.BuildNested(t, ".", path, name) // "." is the repository's own module
 }
 
 // process is an example program running as a process of its own.
