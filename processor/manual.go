@@ -61,8 +61,8 @@ func (p *Processor) sessionOf(ctx context.Context) *sessState {
 	if !sc.IsValid() || sc.IsRemote() {
 		return nil
 	}
-	if st, ok := p.spans.get(keyOf(sc)); ok {
-		return st.sess
+	if ss, ok := p.spans.get(keyOf(sc)); ok {
+		return ss
 	}
 	return nil
 }

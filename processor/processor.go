@@ -73,7 +73,7 @@ func (p *Processor) OnStart(parent context.Context, s sdktrace.ReadWriteSpan) {
 	if ss == nil {
 		return
 	}
-	if !p.spans.put(keyOf(sc), spanState{sess: ss}) {
+	if !p.spans.put(keyOf(sc), ss) {
 		p.dropWarning.Do(warnDropped)
 		return
 	}
@@ -89,10 +89,7 @@ func (p *Processor) OnEnd(s sdktrace.ReadOnlySpan) {
 	if p.closed.Load() {
 		return
 	}
-	var ss *sessState
-	if st, ok := p.spans.end(keyOf(s.SpanContext())); ok {
-		ss = st.sess
-	}
+	ss, _ := p.spans.end(keyOf(s.SpanContext()))
 	p.reportErrors(s, ss)
 }
 
@@ -121,8 +118,8 @@ func (p *Processor) resolve(ctx context.Context, parent trace.SpanContext, kind 
 		return ss.current(), false
 	}
 	if parent.IsValid() && !parent.IsRemote() {
-		if st, ok := p.spans.get(keyOf(parent)); ok {
-			return st.sess.current(), false
+		if ss, ok := p.spans.get(keyOf(parent)); ok {
+			return ss.current(), false
 		}
 		return nil, false
 	}

@@ -2,6 +2,7 @@ package processor
 
 import (
 	"encoding/binary"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,7 +17,8 @@ const (
 	shardCount = 1 << shardBits
 )
 
-// shrinkAbove is the size beyond which an emptied shard's map is replaced, since Go maps never shrink.
+// shrinkAbove is the size beyond which an emptied shard's map of open spans is replaced, since Go maps
+// never shrink.
 const shrinkAbove = 1024
 
 // spanKey identifies a span. The trace ID is part of it so that ID generators that reuse span IDs across
@@ -30,28 +32,39 @@ func keyOf(sc trace.SpanContext) spanKey {
 	return spanKey{trace: sc.TraceID(), span: sc.SpanID()}
 }
 
-// spanState is what the processor keeps of a span in a session: the session the span joined at its start,
-// which its errors count against and its children join.
-type spanState struct {
-	sess    *sessState
-	expires time.Duration // when the grace period after the span's end is over; 0 while it is open
+// endedState is what the processor keeps of a span in a session that ended: its session, which late
+// children join, until its grace period is over. It holds no pointer, so that the garbage collector need
+// not scan the map of a generation: the session is an index into the generation's sessions.
+type endedState struct {
+	sess    int
+	expires time.Duration // since the table's epoch
 }
 
-// expiry is when an ended span's state may be forgotten.
-type expiry struct {
-	key      spanKey
-	deadline time.Duration // since the table's epoch
+// generation holds the states of the spans of a shard that ended within one window of time. A generation is
+// forgotten as a whole once the last of its grace periods is over: no state is deleted one by one.
+type generation struct {
+	states   map[spanKey]endedState
+	sessions []*sessState  // the spans of a request end one after the other: most follow their session
+	start    time.Duration // spans that end before start+window join this generation
+	from     time.Duration // the earliest deadline of its states
+	until    time.Duration // the latest deadline of its states
 }
 
 type shard struct {
-	mu      sync.Mutex
-	states  map[spanKey]spanState
-	expires []expiry // ordered by deadline, as spans end in time order; the first head are done
-	head    int
-	peak    int // most states held since the map was made
+	mu       sync.Mutex
+	open     map[spanKey]*sessState // spans in sessions that have not ended: few, and often read
+	openPeak int                    // most open spans held since the map was made
+	ended    []generation           // oldest first
+	held     int                    // states held: open, and in every generation
 }
 
 // spanTable holds the state of spans in sessions from their start until the grace period after their end.
+//
+// Open spans sit in a small map per shard; an ended span moves to the shard's newest generation, which
+// takes the spans that end within a window of half a grace period and is forgotten whole, without a
+// delete per span, once its last grace period is over. A lookup checks the grace period of the state it
+// finds, so that states kept up to half a grace period longer than needed change nothing.
+//
 // It is bounded: each shard holds at most perShard states, and a span beyond that is dropped and counted.
 //
 // TODO(#3): keep the maps free of pointers (sessions in a slab that states index), so that the garbage
@@ -60,14 +73,15 @@ type spanTable struct {
 	shards   [shardCount]shard
 	perShard int
 	grace    time.Duration
+	window   time.Duration
 	now      func() time.Duration // read only when needed: a child span's start needs no clock
 	dropped  atomic.Int64
 }
 
 func newSpanTable(maxSpans int, grace time.Duration, now func() time.Duration) *spanTable {
-	t := &spanTable{perShard: max(1, maxSpans/shardCount), grace: grace, now: now}
+	t := &spanTable{perShard: max(1, maxSpans/shardCount), grace: grace, window: max(1, grace/2), now: now}
 	for i := range t.shards {
-		t.shards[i].states = make(map[spanKey]spanState)
+		t.shards[i].open = make(map[spanKey]*sessState)
 	}
 	return t
 }
@@ -78,88 +92,135 @@ func (t *spanTable) shardOf(k spanKey) *shard {
 	return &t.shards[h>>(64-shardBits)]
 }
 
-// get returns the state of the span k, if it is held and its grace period is not over. Only an ended span
-// needs the clock.
-func (t *spanTable) get(k spanKey) (spanState, bool) {
-	sh := t.shardOf(k)
-	sh.mu.Lock()
-	st, ok := sh.states[k]
-	sh.mu.Unlock()
-	return st, ok && (st.expires == 0 || t.now() < st.expires)
-}
-
-// put holds st for the span k. It reports false, and counts a drop, when the shard is full even after
-// forgetting the spans whose grace period is over.
-func (t *spanTable) put(k spanKey, st spanState) bool {
+// get returns the session of the span k, if its state is held and its grace period is not over. Only a
+// span that ended needs the clock.
+func (t *spanTable) get(k spanKey) (*sessState, bool) {
 	sh := t.shardOf(k)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if len(sh.states) >= t.perShard {
-		sh.sweep(t.now())
-		if len(sh.states) >= t.perShard {
+	if ss, ok := sh.open[k]; ok {
+		return ss, true
+	}
+	for i := len(sh.ended) - 1; i >= 0; i-- {
+		if st, ok := sh.ended[i].states[k]; ok {
+			return sh.ended[i].sessions[st.sess], t.now() < st.expires
+		}
+	}
+	return nil, false
+}
+
+// put holds ss as the session of the open span k. It reports false, and counts a drop, when the shard is
+// full even after forgetting the states whose grace period is over.
+func (t *spanTable) put(k spanKey, ss *sessState) bool {
+	sh := t.shardOf(k)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if sh.held >= t.perShard {
+		sh.prune(t.now())
+		if sh.held >= t.perShard {
 			t.dropped.Add(1)
 			return false
 		}
 	}
-	sh.states[k] = st
-	sh.peak = max(sh.peak, len(sh.states))
+	sh.open[k] = ss
+	sh.held++
+	sh.openPeak = max(sh.openPeak, len(sh.open))
 	return true
 }
 
-// end marks the span k ended now and returns its state. The state is forgotten once the grace period is
-// over; each call also forgets the shard's states whose grace period is over.
-func (t *spanTable) end(k spanKey) (spanState, bool) {
+// end marks the span k ended now and returns its session. Its state is kept for the grace period; each
+// call also forgets the shard's generations whose grace periods are over.
+func (t *spanTable) end(k spanKey) (*sessState, bool) {
 	now := t.now()
 	sh := t.shardOf(k)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	sh.sweep(now)
-	st, ok := sh.states[k]
+	sh.forget(now)
+	ss, ok := sh.open[k]
 	if !ok {
-		return st, false
+		return nil, false
+	}
+	delete(sh.open, k)
+	if len(sh.open) == 0 && sh.openPeak > shrinkAbove {
+		// Release the memory of a burst, so that an idle processor holds next to nothing.
+		sh.open, sh.openPeak = make(map[spanKey]*sessState), 0
 	}
 	if t.grace == 0 {
-		delete(sh.states, k)
-		return st, true
+		sh.held--
+		return ss, true
 	}
-	st.expires = now + t.grace
-	sh.states[k] = st
-	sh.expires = append(sh.expires, expiry{key: k, deadline: st.expires})
-	return st, true
+	g := sh.current(now, t.window)
+	deadline := now + t.grace
+	if n := len(g.sessions); n == 0 || g.sessions[n-1] != ss {
+		g.sessions = append(g.sessions, ss)
+	}
+	g.states[k] = endedState{sess: len(g.sessions) - 1, expires: deadline}
+	// Goroutines read the clock before they take the lock, so deadlines arrive slightly out of order.
+	g.from, g.until = min(g.from, deadline), max(g.until, deadline)
+	return ss, true
 }
 
-// sweep forgets the states whose grace period is over at now. The caller holds sh.mu.
-func (sh *shard) sweep(now time.Duration) {
-	for sh.head < len(sh.expires) && sh.expires[sh.head].deadline <= now {
-		delete(sh.states, sh.expires[sh.head].key)
-		sh.expires[sh.head] = expiry{}
-		sh.head++
+// current returns the generation that spans ending at now join, starting one when the newest is a window
+// old. A new generation's map is made at the size of the one before, so that it rarely grows.
+func (sh *shard) current(now, window time.Duration) *generation {
+	if n := len(sh.ended); n > 0 && now < sh.ended[n-1].start+window {
+		return &sh.ended[n-1]
 	}
-	switch {
-	case sh.head == len(sh.expires):
-		sh.expires, sh.head = sh.expires[:0], 0
-	case sh.head > len(sh.expires)/2 && sh.head >= 64:
-		n := copy(sh.expires, sh.expires[sh.head:])
-		sh.expires, sh.head = sh.expires[:n], 0
+	size := 0
+	if n := len(sh.ended); n > 0 {
+		size = len(sh.ended[n-1].states)
 	}
-	if len(sh.states) == 0 && sh.peak > shrinkAbove {
-		// Release the memory of a burst, so that an idle processor holds next to nothing.
-		sh.states, sh.expires, sh.peak = make(map[spanKey]spanState), nil, 0
-	}
+	g := generation{states: make(map[spanKey]endedState, size), start: now, from: math.MaxInt64}
+	sh.ended = append(sh.ended, g)
+	return &sh.ended[len(sh.ended)-1]
 }
 
-// len forgets what is due and returns the number of states held.
+// forget drops the generations whose grace periods are all over at now. The caller holds sh.mu.
+func (sh *shard) forget(now time.Duration) {
+	done := 0
+	for done < len(sh.ended) && sh.ended[done].until <= now {
+		sh.held -= len(sh.ended[done].states)
+		done++
+	}
+	if done == 0 {
+		return
+	}
+	n := copy(sh.ended, sh.ended[done:])
+	clear(sh.ended[n:])
+	sh.ended = sh.ended[:n]
+}
+
+// len forgets what is due and returns the number of states held whose grace period is not over; it
+// deletes the others, so that the figure is exact.
 func (t *spanTable) len() int {
-	now := t.now()
 	n := 0
 	for i := range t.shards {
 		sh := &t.shards[i]
 		sh.mu.Lock()
-		sh.sweep(now)
-		n += len(sh.states)
+		// The clock is read shard by shard: the spans ending meanwhile are counted, so the ones whose grace
+		// period ended meanwhile must not be.
+		sh.prune(t.now())
+		n += sh.held
 		sh.mu.Unlock()
 	}
 	return n
+}
+
+// prune forgets the states whose grace period is over at now, one by one where their generation is still
+// held. The caller holds sh.mu.
+func (sh *shard) prune(now time.Duration) {
+	sh.forget(now)
+	for j := range sh.ended {
+		if sh.ended[j].from > now {
+			continue
+		}
+		for k, st := range sh.ended[j].states {
+			if st.expires <= now {
+				delete(sh.ended[j].states, k)
+				sh.held--
+			}
+		}
+	}
 }
 
 // clear forgets every state.
@@ -167,8 +228,7 @@ func (t *spanTable) clear() {
 	for i := range t.shards {
 		sh := &t.shards[i]
 		sh.mu.Lock()
-		clear(sh.states)
-		sh.expires, sh.head = nil, 0
+		sh.open, sh.openPeak, sh.ended, sh.held = make(map[spanKey]*sessState), 0, nil, 0
 		sh.mu.Unlock()
 	}
 }
