@@ -64,7 +64,7 @@ func (p *Processor) reportErrors(s sdktrace.ReadOnlySpan, ss *sessState) {
 	e := base
 	e.Unhandled, e.Overridden = decide(overrideNone, facts.override, entry)
 	e.Class = statusClass(facts, status.Description)
-	e.Message = status.Description
+	e.Message = e.Class // as internal/derive names it, so that the Collector and replay send the same event
 	e.Time = s.EndTime()
 	p.emit(e, ss)
 }
