@@ -40,8 +40,10 @@ func BenchmarkBugsnag(b *testing.B) {
 		configureBugsnag(b)
 		ctx := b.Context()
 		b.ReportAllocs()
+		start := cpuTime(b)
 		for b.Loop() {
 			_ = bugsnag.StartSession(ctx)
 		}
+		reportCPU(b, start)
 	})
 }

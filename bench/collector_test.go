@@ -106,13 +106,19 @@ func BenchmarkCollector(b *testing.B) {
 	run := func(b *testing.B, consume func(b *testing.B, fresh []ptrace.Traces)) {
 		b.Helper()
 		b.ReportAllocs()
+		var cpu time.Duration
 		for b.Loop() {
 			b.StopTimer()
 			fresh := cloneBatches(batches)
 			b.StartTimer()
+			start := cpuTime(b)
 			consume(b, fresh)
+			cpu += cpuTime(b) - start
 		}
 		b.ReportMetric(spans*float64(b.N)/b.Elapsed().Seconds(), "spans/s")
+		if cpu > 0 {
+			b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
+		}
 	}
 	b.Run("impl=floor", func(b *testing.B) {
 		run(b, func(_ *testing.B, fresh []ptrace.Traces) {

@@ -76,18 +76,27 @@ else
 	go mod tidy -modfile="$out/bench.mod"
 	modflags=(-modfile="$out/bench.mod")
 fi
-echo "measuring $what ($mode: -count $count -benchtime $benchtime)" >&2
+echo "measuring $what ($mode: $count rounds, -benchtime $benchtime)" >&2
 
-start=$SECONDS
-go test "${modflags[@]}" -run '^$' -bench '^Benchmark(Request|Children|Entry|Bugsnag|Collector|Memory)' \
-	-benchmem -count "$count" -benchtime "$benchtime" -timeout 30m . | tee "$out/bench.txt" >&2
+# Each round runs every benchmark once, in turn: a "with" is measured right after its "without", so that
+# the ratio of each pair holds while the load of this shared machine comes and goes. -count would run all
+# the repetitions of one benchmark before the next. The medians are taken over the rounds.
+go test "${modflags[@]}" -c -o "$out/bench.test" .
 # replay's benchmark lives in the main module's internal/replay, which no other module may import.
-(cd "$measured" && go test -run '^$' -bench '^Benchmark(Replay|Unmarshal)$' -benchmem -count "$count" \
-	-benchtime "$benchtime" -timeout 30m ./internal/replay) | tee "$out/replay.txt" >&2
+(cd "$measured" && go test -c -o "$out/replay.test" ./internal/replay)
+benchmarks='^Benchmark(Request|RequestSampled|Children|Entry|Bugsnag|Collector|MemorySession|MemoryTrace)$'
+start=$SECONDS
+for round in $(seq "$count"); do
+	echo "round $round of $count" >&2
+	"$out/bench.test" -test.run '^$' -test.bench "$benchmarks" \
+		-test.benchmem -test.count 1 -test.benchtime "$benchtime" -test.timeout 30m | tee -a "$out/bench.txt" >&2
+	(cd "$measured/internal/replay" && "$out/replay.test" -test.run '^$' -test.bench '^Benchmark(Replay|Unmarshal)$' \
+		-test.benchmem -test.count 1 -test.benchtime "$benchtime" -test.timeout 30m) | tee -a "$out/replay.txt" >&2
+done
 rss_args=()
 if [[ "$quick" == false ]]; then
-	go test "${modflags[@]}" -run '^$' -bench '^BenchmarkRSS$' -benchmem -count 1 -benchtime 1x -timeout 30m . |
-		tee "$out/rss.txt" >&2
+	"$out/bench.test" -test.run '^$' -test.bench '^BenchmarkRSS$' -test.benchmem -test.benchtime 1x \
+		-test.timeout 30m | tee "$out/rss.txt" >&2
 	rss_args=(-rss "$out/rss.txt")
 fi
 took=$((SECONDS - start))
@@ -99,7 +108,7 @@ benchstat() {
 {
 	echo "### SDK: with against without otelsessions"
 	echo
-	benchstat -filter '.name:(Request OR Children OR Entry)' -col /setup bench.txt
+	benchstat -filter '.name:(Request OR RequestSampled OR Children OR Entry)' -col /setup bench.txt
 	echo
 	echo "### Collector: the components against the floor"
 	echo

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"testing"
+	"time"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/resource"
@@ -50,7 +51,12 @@ type setup struct {
 // spans to the same batcher with a discarding exporter, as a service's exporter would get them.
 func newSetup(b *testing.B, with bool) setup {
 	b.Helper()
-	base := sdktrace.ParentBased(sdktrace.AlwaysSample())
+	return newSampledSetup(b, with, sdktrace.ParentBased(sdktrace.AlwaysSample()))
+}
+
+// newSampledSetup is newSetup with base as the sampler (wrapped by the processor's when with is true).
+func newSampledSetup(b *testing.B, with bool, base sdktrace.Sampler) setup {
+	b.Helper()
 	opts := []sdktrace.TracerProviderOption{sdktrace.WithResource(benchResource)}
 	var p *processor.Processor
 	if with {
@@ -71,6 +77,14 @@ func (s setup) reportDropped(b *testing.B) {
 	b.Helper()
 	if s.p != nil {
 		b.ReportMetric(float64(s.p.Stats().Dropped), "dropped")
+	}
+}
+
+// reportCPU reports the process's CPU time per operation since start, as cpu-ns/op.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.Helper()
+	if used := cpuTime(b) - start; used > 0 {
+		b.ReportMetric(float64(used)/float64(b.N), "cpu-ns/op")
 	}
 }
 
@@ -104,9 +118,32 @@ func BenchmarkRequest(b *testing.B) {
 			tracer := s.tp.Tracer("bench")
 			ctx := b.Context()
 			b.ReportAllocs()
+			start := cpuTime(b)
 			for b.Loop() {
 				request(ctx, tracer, 9, true)
 			}
+			reportCPU(b, start)
+			s.reportDropped(b)
+		})
+	}
+}
+
+// BenchmarkRequestSampled is BenchmarkRequest with the README's head sampling,
+// ParentBased(TraceIDRatioBased(0.1)), in both set-ups. Without otelsessions nine requests in ten are then
+// not recorded at all; with it, the sampler wrapper records them (RecordOnly, not exported) so that their
+// sessions count: the price the README names for counting every session.
+func BenchmarkRequestSampled(b *testing.B) {
+	for _, with := range []bool{false, true} {
+		b.Run("setup="+setupName(with), func(b *testing.B) {
+			s := newSampledSetup(b, with, sdktrace.ParentBased(sdktrace.TraceIDRatioBased(0.1)))
+			tracer := s.tp.Tracer("bench")
+			ctx := b.Context()
+			b.ReportAllocs()
+			start := cpuTime(b)
+			for b.Loop() {
+				request(ctx, tracer, 9, true)
+			}
+			reportCPU(b, start)
 			s.reportDropped(b)
 		})
 	}
@@ -122,9 +159,11 @@ func BenchmarkChildren(b *testing.B) {
 				tracer := s.tp.Tracer("bench")
 				ctx := b.Context()
 				b.ReportAllocs()
+				start := cpuTime(b)
 				for b.Loop() {
 					request(ctx, tracer, n, false)
 				}
+				reportCPU(b, start)
 				s.reportDropped(b)
 			})
 		}
@@ -141,9 +180,11 @@ func BenchmarkEntry(b *testing.B) {
 			tracer := s.tp.Tracer("bench")
 			ctx := b.Context()
 			b.ReportAllocs()
+			start := cpuTime(b)
 			for b.Loop() {
 				request(ctx, tracer, 0, false)
 			}
+			reportCPU(b, start)
 			s.reportDropped(b)
 		})
 	}
