@@ -3,6 +3,7 @@ package processor
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -100,4 +101,46 @@ func BenchmarkRequest(b *testing.B) {
 			reportCPU(b, start)
 		})
 	}
+}
+
+// BenchmarkStateBytes reports the heap the processor adds per request in flight (B/trace): n requests whose
+// entry span is open, each with children that started and ended (so their states are in the grace
+// period), against the same TracerProvider without the processor. It includes the sessions themselves and
+// the session.id attributes the SDK stores in the open spans.
+func BenchmarkStateBytes(b *testing.B) {
+	for _, children := range []int{0, 9} {
+		b.Run("children="+strconv.Itoa(children), func(b *testing.B) {
+			const n = 20_000
+			var perTrace float64
+			for b.Loop() {
+				without := inFlightBytes(b, sdktrace.NewTracerProvider(), n, children)
+				p := New(withClock(newFakeClock().now)) // a clock that stands still: nothing expires
+				with := inFlightBytes(b, sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(p)), n, children)
+				perTrace = float64(with-without) / n
+			}
+			b.ReportMetric(perTrace, "B/trace")
+		})
+	}
+}
+
+// inFlightBytes returns how much the heap grows while n requests are in flight on tp.
+func inFlightBytes(b *testing.B, tp *sdktrace.TracerProvider, n, children int) int64 {
+	b.Helper()
+	defer func() { _ = tp.Shutdown(context.WithoutCancel(b.Context())) }()
+	tracer := tp.Tracer("bench")
+	entries := make([]trace.Span, 0, n)
+	before := heapInUse()
+	for range n {
+		ctx, entry := tracer.Start(b.Context(), "GET /", trace.WithSpanKind(trace.SpanKindServer))
+		for range children {
+			_, s := tracer.Start(ctx, "child")
+			s.End()
+		}
+		entries = append(entries, entry)
+	}
+	grown := int64(heapInUse()) - int64(before)
+	for _, s := range entries {
+		s.End()
+	}
+	return grown
 }
