@@ -1,10 +1,13 @@
 package examples
 
 import (
+	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/otelsessions/otelsessions/integration/internal/harness"
 )
@@ -35,8 +38,9 @@ func (d delivered) sessionsByID() map[string]sessionFacts {
 // bugsnag exporter) and both example services, each exporting every span (sample ratio 1) to it, one over
 // OTLP/HTTP and one over OTLP/gRPC, while their own SDK processors deliver to a second capture server. After
 // the same load as TestHTTPService and TestGRPCService, the services and then the Collector are stopped with
-// SIGTERM: what the Collector delivered must equal what the SDK path delivered, exactly (sessions started
-// per release, unhandled and handled sessions and events, and the very session ids with their counts).
+// SIGTERM: what the Collector delivered must equal what the SDK path delivered, exactly: sessions started
+// per release and minute, unhandled and handled sessions and events, the very session ids with their counts,
+// and every Notify event field by field.
 func TestCollectorEqualsSDK(t *testing.T) {
 	httpBin := build(t, "./examples/httpservice")
 	grpcBin := build(t, "./examples/grpcservice")
@@ -73,4 +77,44 @@ func TestCollectorEqualsSDK(t *testing.T) {
 	assert.Equal(t, wantReleases, viaSDK.Capture().Releases, "the SDK path's sessions per release")
 	assert.Equal(t, wantReleases, viaCollector.Capture().Releases, "the Collector's sessions per release")
 	assert.Equal(t, want.sessionsByID(), got.sessionsByID(), "sessions with errors, by id")
+	assert.Equal(t, want.sessionCounts(), got.sessionCounts(), "sessions started per app, device and minute")
+	assert.Equal(t, notifyEvents(t, viaSDK), notifyEvents(t, viaCollector), "the Notify events, field by field")
+}
+
+// sessionCounts sums the sessions started per app, device and minute.
+func (d delivered) sessionCounts() map[string]int64 {
+	m := map[string]int64{}
+	for _, s := range d.sessions {
+		for _, sc := range s.SessionCounts {
+			key, _ := json.Marshal([]any{s.App, s.Device, sc.StartedAt})
+			m[string(key)] += sc.SessionsStarted
+		}
+	}
+	return m
+}
+
+// notifyEvents returns every event b accepted, whole, as sorted JSON strings, without device.time.
+//
+// TODO(#6): device.time is left out because the SDK processor times an Error status event at its span's end
+// and internal/derive at its start; the two should agree.
+func notifyEvents(t *testing.T, b *harness.Bugsnag) []string {
+	t.Helper()
+	var out []string
+	for _, p := range b.Payloads() {
+		if p.Path != "/notify" {
+			continue
+		}
+		var n struct{ Events []map[string]any }
+		require.NoError(t, json.Unmarshal(p.Body, &n))
+		for _, e := range n.Events {
+			device, ok := e["device"].(map[string]any)
+			require.True(t, ok, "an event without a device")
+			delete(device, "time")
+			s, err := json.Marshal(e)
+			require.NoError(t, err)
+			out = append(out, string(s))
+		}
+	}
+	slices.Sort(out)
+	return out
 }
