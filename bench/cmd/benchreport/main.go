@@ -23,7 +23,7 @@ type metric struct {
 	value  float64 // NaN when the benchmarks it needs did not run
 	format string
 	target string
-	met    func(v float64) bool
+	met    func(v float64) bool // nil for a figure without a target
 	what   string
 }
 
@@ -36,6 +36,8 @@ func (m metric) String() string {
 
 func (m metric) verdict() string {
 	switch {
+	case m.met == nil:
+		return "—"
 	case math.IsNaN(m.value):
 		return "not measured"
 	case m.met(m.value):
