@@ -20,10 +20,14 @@ func TestStatusEventMessage(t *testing.T) {
 		want string
 	}{
 		{name: "no description", spec: spanSpec{entry: true, status: codes.Error}, want: "error"},
-		{name: "description", spec: spanSpec{entry: true, status: codes.Error, desc: "upstream down"},
-			want: "upstream down"},
-		{name: "error.type first", spec: spanSpec{entry: true, status: codes.Error, desc: "upstream down",
-			attrs: []attribute.KeyValue{attribute.String("error.type", "timeout")}}, want: "timeout"},
+		{
+			name: "description", spec: spanSpec{entry: true, status: codes.Error, desc: "upstream down"},
+			want: "upstream down",
+		},
+		{name: "error.type first", spec: spanSpec{
+			entry: true, status: codes.Error, desc: "upstream down",
+			attrs: []attribute.KeyValue{attribute.String("error.type", "timeout")},
+		}, want: "timeout"},
 		{name: "handled, on a child", spec: spanSpec{status: codes.Error}, want: "error"},
 	}
 	for _, tt := range tests {
