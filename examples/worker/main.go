@@ -56,7 +56,8 @@ func run(in io.Reader, logger *zap.Logger) (err error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	tel, err := newTelemetry(ctx, logger, serviceName, serviceVersion)
+	// Only the jobs start sessions: no span of the worker starts one by itself.
+	tel, err := newTelemetry(ctx, logger, serviceName, serviceVersion, processor.WithoutAutomaticSessions())
 	if err != nil {
 		return err
 	}
@@ -78,6 +79,10 @@ func run(in io.Reader, logger *zap.Logger) (err error) {
 		case j, ok := <-jobs:
 			if !ok {
 				logger.Info("no more jobs")
+				return nil
+			}
+			if ctx.Err() != nil { // both were ready: the signal wins
+				logger.Info("shutting down")
 				return nil
 			}
 			w.process(context.WithoutCancel(ctx), j) // a signal lets the job in progress finish
