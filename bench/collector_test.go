@@ -28,7 +28,7 @@ const floorValue = "00000000-0000-4000-8000-000000000000"
 // defaultWait is the sessions processor's default wait.
 const defaultWait = 10 * time.Second
 
-// component is a started Collector component that consumes traces; stop shuts it down.
+// tracesComponent is a Collector component that consumes traces: a processor or an exporter.
 type tracesComponent interface {
 	component.Component
 	consumer.Traces
