@@ -2,7 +2,6 @@ package processor
 
 import (
 	"encoding/binary"
-	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,24 +31,6 @@ func keyOf(sc trace.SpanContext) spanKey {
 	return spanKey{trace: sc.TraceID(), span: sc.SpanID()}
 }
 
-// endedState is what the processor keeps of a span in a session that ended: its session, which late
-// children join, until its grace period is over. It holds no pointer, so that the garbage collector need
-// not scan the map of a generation: the session is an index into the generation's sessions.
-type endedState struct {
-	sess    int
-	expires time.Duration // since the table's epoch
-}
-
-// generation holds the states of the spans of a shard that ended within one window of time. A generation is
-// forgotten as a whole once the last of its grace periods is over: no state is deleted one by one.
-type generation struct {
-	states   map[spanKey]endedState
-	sessions []*sessState  // the spans of a request end one after the other: most follow their session
-	start    time.Duration // spans that end before start+window join this generation
-	from     time.Duration // the earliest deadline of its states
-	until    time.Duration // the latest deadline of its states
-}
-
 type shard struct {
 	mu       sync.Mutex
 	open     map[spanKey]*sessState // spans in sessions that have not ended: few, and often read
@@ -63,12 +44,13 @@ type shard struct {
 // Open spans sit in a small map per shard; an ended span moves to the shard's newest generation, which
 // takes the spans that end within a window of half a grace period and is forgotten whole, without a
 // delete per span, once its last grace period is over. A lookup checks the grace period of the state it
-// finds, so that states kept up to half a grace period longer than needed change nothing.
+// finds, so that states kept up to half a grace period longer than needed change nothing. Generations hold
+// no pointer per state, so the garbage collector does not scan the hundreds of thousands of states a busy
+// service holds.
 //
-// It is bounded: each shard holds at most perShard states, and a span beyond that is dropped and counted.
-//
-// TODO(#3): keep the maps free of pointers (sessions in a slab that states index), so that the garbage
-// collector need not scan the hundreds of thousands of states a busy service holds.
+// It is bounded: each shard holds at most perShard states whose grace period is not over, and a span beyond
+// that is dropped and counted; the memory of forgotten states is released with their generation, up to
+// half a grace period later.
 type spanTable struct {
 	shards   [shardCount]shard
 	perShard int
@@ -102,7 +84,7 @@ func (t *spanTable) get(k spanKey) (*sessState, bool) {
 		return ss, true
 	}
 	for i := len(sh.ended) - 1; i >= 0; i-- {
-		if st, ok := sh.ended[i].states[k]; ok {
+		if st := sh.ended[i].get(k); st != nil {
 			return sh.ended[i].sessions[st.sess], t.now() < st.expires
 		}
 	}
@@ -149,19 +131,12 @@ func (t *spanTable) end(k spanKey) (*sessState, bool) {
 		sh.held--
 		return ss, true
 	}
-	g := sh.current(now, t.window)
-	deadline := now + t.grace
-	if n := len(g.sessions); n == 0 || g.sessions[n-1] != ss {
-		g.sessions = append(g.sessions, ss)
-	}
-	g.states[k] = endedState{sess: len(g.sessions) - 1, expires: deadline}
-	// Goroutines read the clock before they take the lock, so deadlines arrive slightly out of order.
-	g.from, g.until = min(g.from, deadline), max(g.until, deadline)
+	sh.current(now, t.window).add(k, ss, now+t.grace)
 	return ss, true
 }
 
 // current returns the generation that spans ending at now join, starting one when the newest is a window
-// old. A new generation's map is made at the size of the one before, so that it rarely grows.
+// old. A new generation is made with room for as many states as the one before, so that it rarely grows.
 func (sh *shard) current(now, window time.Duration) *generation {
 	if n := len(sh.ended); n > 0 && now < sh.ended[n-1].start+window {
 		return &sh.ended[n-1]
@@ -170,8 +145,7 @@ func (sh *shard) current(now, window time.Duration) *generation {
 	if n := len(sh.ended); n > 0 {
 		size = len(sh.ended[n-1].states)
 	}
-	g := generation{states: make(map[spanKey]endedState, size), start: now, from: math.MaxInt64}
-	sh.ended = append(sh.ended, g)
+	sh.ended = append(sh.ended, newGeneration(now, size))
 	return &sh.ended[len(sh.ended)-1]
 }
 
@@ -179,7 +153,7 @@ func (sh *shard) current(now, window time.Duration) *generation {
 func (sh *shard) forget(now time.Duration) {
 	done := 0
 	for done < len(sh.ended) && sh.ended[done].until <= now {
-		sh.held -= len(sh.ended[done].states)
+		sh.held -= sh.ended[done].live
 		done++
 	}
 	if done == 0 {
@@ -190,8 +164,7 @@ func (sh *shard) forget(now time.Duration) {
 	sh.ended = sh.ended[:n]
 }
 
-// len forgets what is due and returns the number of states held whose grace period is not over; it
-// deletes the others, so that the figure is exact.
+// len forgets what is due and returns the number of states held whose grace period is not over.
 func (t *spanTable) len() int {
 	n := 0
 	for i := range t.shards {
@@ -206,20 +179,12 @@ func (t *spanTable) len() int {
 	return n
 }
 
-// prune forgets the states whose grace period is over at now, one by one where their generation is still
-// held. The caller holds sh.mu.
+// prune forgets the states whose grace period is over at now, and their generations once they are all
+// over. The caller holds sh.mu.
 func (sh *shard) prune(now time.Duration) {
 	sh.forget(now)
 	for j := range sh.ended {
-		if sh.ended[j].from > now {
-			continue
-		}
-		for k, st := range sh.ended[j].states {
-			if st.expires <= now {
-				delete(sh.ended[j].states, k)
-				sh.held--
-			}
-		}
+		sh.held -= sh.ended[j].prune(now)
 	}
 }
 
