@@ -36,11 +36,12 @@ type bugsnagExporter struct {
 	route   *router // nil until Start
 	tb      *metadata.TelemetryBuilder
 
-	held *handedOver // nil unless sending_queue is persistent
+	held  *handedOver // nil unless sending_queue is persistent
+	known *knownSessions
 }
 
 func newBugsnagExporter(set exporter.Settings, cfg *Config) *bugsnagExporter {
-	be := &bugsnagExporter{cfg: cfg, set: set, logger: set.Logger}
+	be := &bugsnagExporter{cfg: cfg, set: set, logger: set.Logger, known: newKnownSessions()}
 	if cfg.Queue.HasValue() && cfg.Queue.Get().StorageID != nil {
 		maxAge := time.Duration(0)
 		if cfg.Retry.Enabled && cfg.Retry.MaxElapsedTime > 0 {
@@ -114,11 +115,11 @@ func (be *bugsnagExporter) newRouter(tlsCfg *tls.Config) (*router, error) {
 
 // pushTraces derives the sessions and error events of td and hands them over. Without a persistent
 // sending_queue it never blocks on I/O; with one, it waits for their delivery (see handedOver).
-// The batch is derived on its own: a trace whose spans were split across batches yields what each part
-// holds, so an entry span's children in another batch lose their session (see the README).
+// The batch is derived on its own, but spans that carry the session.id of a session started in an earlier
+// batch (late spans the sessions processor tagged) join that session.
 //
-// TODO(#5): when the sessions processor ran first, spans carry session.id; use it to join split traces to
-// their session without counting it twice.
+// TODO(#5): without the sessions processor in front, a trace whose spans were split across batches yields
+// what each part holds, so an entry span's children in another batch lose their session (see the README).
 func (be *bugsnagExporter) pushTraces(ctx context.Context, td ptrace.Traces) error {
 	be.mu.Lock()
 	r, stopped := be.route, be.stopped
@@ -133,11 +134,14 @@ func (be *bugsnagExporter) pushTraces(ctx context.Context, td ptrace.Traces) err
 	return nil
 }
 
-// derive derives td on its own and emits its sessions and error events to r.
-func (*bugsnagExporter) derive(r *router, td ptrace.Traces) {
-	eng := derive.New(derive.Config{})
+// derive derives td on its own, joining tagged spans to sessions of earlier batches, and emits its sessions
+// and error events to r.
+func (be *bugsnagExporter) derive(r *router, td ptrace.Traces) {
+	eng := derive.New(derive.Config{JoinTagged: true})
 	eng.Add(td)
-	eng.ResolveAll(func(t derive.Trace) { t.Emit(r) })
+	be.known.mu.Lock()
+	defer be.known.mu.Unlock()
+	eng.ResolveAll(func(t derive.Trace) { t.EmitKnown(r, be.known) })
 }
 
 // shutdown delivers what is pending and stops every exporter.Exporter and its goroutines, within ctx. It is

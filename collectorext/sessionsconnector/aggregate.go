@@ -7,6 +7,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelsessions/otelsessions/internal/derive"
+	"github.com/otelsessions/otelsessions/internal/ledger"
 	"github.com/otelsessions/otelsessions/session"
 )
 
@@ -78,25 +79,72 @@ func (a *aggregate) index(td ptrace.Traces) {
 	}
 }
 
-// add counts the sessions and error events of a resolved trace.
-func (a *aggregate) add(t derive.Trace) {
+// countedSession is what the connector remembers of a session it counted: its data point and how it was
+// counted, so that its spans in later batches change only what they change.
+type countedSession struct {
+	point              pointKey
+	handled, unhandled bool
+}
+
+// add counts the sessions and error events of a resolved trace. A session counted before, in an earlier
+// batch (a joined one, or an entry span seen again), is not started again: its new error events count in
+// its data point, and it becomes unhandled, or handled, if it was not yet. A joined session the ledger has
+// forgotten counts nothing; its error events count as outside any session.
+func (a *aggregate) add(t derive.Trace, counted *ledger.Ledger[countedSession]) {
 	points := make([]pointKey, len(t.Sessions))
+	known := make([]bool, len(t.Sessions))
 	for i, s := range t.Sessions {
-		points[i] = a.pointOf(t.ID, s)
-		c, ok := a.sessions[points[i]]
-		if !ok {
-			c = &session.Counts{}
-			a.sessions[points[i]] = c
+		prev, seen := counted.Get(s.ID)
+		switch {
+		case seen:
+			points[i], known[i] = prev.point, true
+			counted.Put(s.ID, a.join(prev, s.Events))
+		case s.Joined:
+			continue
+		default:
+			points[i], known[i] = a.pointOf(t.ID, s), true
+			a.countsAt(points[i]).AddSession(s.Events)
+			counted.Put(s.ID, countedSession{
+				point:     points[i],
+				unhandled: s.Events.Unhandled > 0,
+				handled:   s.Events.Unhandled == 0 && s.Events.Handled > 0,
+			})
 		}
-		c.AddSession(s.Events)
 	}
 	for _, ev := range t.Events {
 		key := errorKey{point: pointKey{release: ev.Resource.Release()}, handled: !ev.Unhandled}
-		if ev.Session >= 0 {
+		if ev.Session >= 0 && known[ev.Session] {
 			key.point = points[ev.Session]
 		}
 		a.errors[key]++
 	}
+}
+
+// join counts the error events of a session counted before and returns how it is counted now. A session
+// counted handled that turns unhandled counts as both: the sums are monotonic.
+func (a *aggregate) join(prev countedSession, ev session.EventCounts) countedSession {
+	c := a.countsAt(prev.point)
+	c.HandledEvents += ev.Handled
+	c.UnhandledEvents += ev.Unhandled
+	switch {
+	case ev.Unhandled > 0 && !prev.unhandled:
+		c.Unhandled++
+		prev.unhandled = true
+	case ev.Handled > 0 && !prev.handled && !prev.unhandled:
+		c.Handled++
+		prev.handled = true
+	}
+	return prev
+}
+
+// countsAt returns the session counts of a data point, adding it the first time.
+func (a *aggregate) countsAt(p pointKey) *session.Counts {
+	c, ok := a.sessions[p]
+	if !ok {
+		c = &session.Counts{}
+		a.sessions[p] = c
+	}
+	return c
 }
 
 // pointOf returns the data point of a session, with the dimension values of its entry span, or the

@@ -10,8 +10,12 @@ import (
 	"github.com/otelsessions/otelsessions/internal/derive"
 )
 
-// defaultMaxDimensionValues is the default cap on the distinct values of each dimension.
-const defaultMaxDimensionValues = 100
+const (
+	// defaultMaxDimensionValues is the default cap on the distinct values of each dimension.
+	defaultMaxDimensionValues = 100
+	// defaultMaxSessions is the default number of sessions remembered for spans that arrive in later batches.
+	defaultMaxSessions = 100_000
+)
 
 // Config is the configuration of the sessions connector.
 type Config struct {
@@ -22,6 +26,10 @@ type Config struct {
 	// MaxDimensionValues caps the distinct values kept per dimension for the connector's lifetime; sessions
 	// with a value past the cap are counted in points with the single attribute otel.metric.overflow=true.
 	MaxDimensionValues int `mapstructure:"max_dimension_values"`
+	// MaxSessions is how many of the last sessions counted are remembered, so that their spans tagged with
+	// session.id by the sessions processor that arrive in a later batch join them: their errors count in
+	// the session, and the session is not started twice.
+	MaxSessions int `mapstructure:"max_sessions"`
 	// ConsumerEntries makes CONSUMER spans entries under the same rules as SERVER spans (queue workers).
 	ConsumerEntries bool `mapstructure:"consumer_entries"`
 	// InternalRootEntries makes INTERNAL and unspecified-kind spans with no parent entries (scheduled jobs).
@@ -40,6 +48,7 @@ var (
 	errDuplicateDimension = errors.New("dimensions must not name an attribute twice")
 	errReservedDimension  = errors.New("dimensions must not name an attribute the connector sets itself")
 	errMaxDimensionValues = errors.New("max_dimension_values must be greater than zero")
+	errMaxSessions        = errors.New("max_sessions must be greater than zero")
 )
 
 // reservedAttributes are the attributes the connector sets on resources and data points itself.
@@ -65,6 +74,9 @@ func (cfg *Config) Validate() error {
 	if cfg.MaxDimensionValues <= 0 {
 		errs = errors.Join(errs, errMaxDimensionValues)
 	}
+	if cfg.MaxSessions <= 0 {
+		errs = errors.Join(errs, errMaxSessions)
+	}
 	return errs
 }
 
@@ -74,5 +86,6 @@ func (cfg *Config) rules() derive.Config {
 		ConsumerEntries:     cfg.ConsumerEntries,
 		InternalRootEntries: cfg.InternalRootEntries,
 		ServerClientErrors:  cfg.ServerClientErrors,
+		JoinTagged:          true,
 	}
 }

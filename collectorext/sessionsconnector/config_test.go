@@ -28,12 +28,15 @@ func TestLoadConfig(t *testing.T) {
 		want    *Config
 		wantErr error
 	}{
-		{name: "defaults", want: &Config{MaxDimensionValues: defaultMaxDimensionValues}},
+		{
+			name: "defaults",
+			want: &Config{MaxDimensionValues: defaultMaxDimensionValues, MaxSessions: defaultMaxSessions},
+		},
 		{
 			name: "every field",
 			id:   "custom",
 			want: &Config{
-				Dimensions: []string{"http.route", "http.request.method"}, MaxDimensionValues: 50,
+				Dimensions: []string{"http.route", "http.request.method"}, MaxDimensionValues: 50, MaxSessions: 1000,
 				ConsumerEntries: true, InternalRootEntries: true, ServerClientErrors: true,
 			},
 		},
@@ -41,6 +44,7 @@ func TestLoadConfig(t *testing.T) {
 		{name: "duplicate dimension", id: "duplicate_dimension", wantErr: errDuplicateDimension},
 		{name: "reserved dimension", id: "reserved_dimension", wantErr: errReservedDimension},
 		{name: "zero max_dimension_values", id: "zero_max_dimension_values", wantErr: errMaxDimensionValues},
+		{name: "zero max_sessions", id: "zero_max_sessions", wantErr: errMaxSessions},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package sessionsconnector
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
@@ -12,11 +13,13 @@ import (
 
 	"github.com/otelsessions/otelsessions/collectorext/sessionsconnector/internal/metadata"
 	"github.com/otelsessions/otelsessions/internal/derive"
+	"github.com/otelsessions/otelsessions/internal/ledger"
 )
 
 // sessionsConnector derives the sessions and error events of each traces batch on its own and hands their
-// counts to the next metrics consumer. It holds no traces between batches; its only state is the distinct
-// dimension values seen, bounded by max_dimension_values.
+// counts to the next metrics consumer. It holds no traces between batches; its state is the distinct
+// dimension values seen, bounded by max_dimension_values, and the last sessions counted, bounded by
+// max_sessions, which spans tagged with their session.id in later batches join.
 type sessionsConnector struct {
 	component.StartFunc
 	component.ShutdownFunc
@@ -27,6 +30,9 @@ type sessionsConnector struct {
 	limiter *dimensionLimiter
 	tel     *metadata.TelemetryBuilder
 	now     func() time.Time
+
+	mu      sync.Mutex // one batch at a time counts against the ledger
+	counted *ledger.Ledger[countedSession]
 }
 
 var _ connector.Traces = (*sessionsConnector)(nil)
@@ -43,6 +49,7 @@ func newSessionsConnector(set connector.Settings, cfg *Config, next consumer.Met
 		limiter: newDimensionLimiter(len(cfg.Dimensions), cfg.MaxDimensionValues),
 		tel:     tel,
 		now:     time.Now,
+		counted: ledger.New[countedSession](cfg.MaxSessions),
 	}, nil
 }
 
@@ -56,15 +63,23 @@ func (*sessionsConnector) Capabilities() consumer.Capabilities {
 // It is safe for concurrent use: each call derives with an engine of its own.
 func (sc *sessionsConnector) ConsumeTraces(ctx context.Context, td ptrace.Traces) error {
 	start := sc.now()
-	// TODO(#5): each batch is derived on its own. A trace split across batches loses, in the batches without
-	// its entry span, the sessions of children whose entry span is elsewhere (their errors count outside any
-	// session, and a nested SERVER span may start a session of its own); a trace's entry span seen again in
-	// a later batch counts its session twice. Run the sessions processor first, or hold traces here.
+	// Spans the sessions processor forwarded after their session's entry span (late spans) carry session.id:
+	// they join the session counted from an earlier batch (derive.Config.JoinTagged and the ledger).
+	// TODO(#5): without the sessions processor in front, each batch is derived on its own: a trace split
+	// across batches loses, in the batches without its entry span, the sessions of children whose entry span
+	// is elsewhere (their errors count outside any session, and a nested SERVER span may start a session of
+	// its own). Run the sessions processor first, or hold traces here.
 	agg := newAggregate(sc.dims, sc.limiter)
 	agg.index(td)
 	eng := derive.New(sc.rules)
 	eng.Add(td)
-	eng.ResolveAll(agg.add)
+	var traces []derive.Trace
+	eng.ResolveAll(func(t derive.Trace) { traces = append(traces, t) })
+	sc.mu.Lock()
+	for _, t := range traces {
+		agg.add(t, sc.counted)
+	}
+	sc.mu.Unlock()
 	if agg.overflows > 0 {
 		sc.tel.DimensionOverflows.Add(ctx, agg.overflows)
 	}

@@ -37,7 +37,7 @@ func newTestConnector(t *testing.T, cfg *Config, tel *componenttest.Telemetry) (
 }
 
 func TestConsumeTracesCounts(t *testing.T) {
-	sc, sink := newTestConnector(t, &Config{MaxDimensionValues: 10}, nil)
+	sc, sink := newTestConnector(t, &Config{MaxDimensionValues: 10, MaxSessions: 100}, nil)
 	td := newTraces(
 		trace(1, span(1, 0, server), span(2, 1, internal).withException()),
 		trace(2, span(1, 0, server).failing()),
@@ -75,7 +75,7 @@ func TestConsumeTracesCounts(t *testing.T) {
 }
 
 func TestConsumeTracesWithoutSessionsSendsNothing(t *testing.T) {
-	sc, sink := newTestConnector(t, &Config{MaxDimensionValues: 10}, nil)
+	sc, sink := newTestConnector(t, &Config{MaxDimensionValues: 10, MaxSessions: 100}, nil)
 	require.NoError(t, sc.ConsumeTraces(t.Context(), newTraces(trace(1, span(1, 0, internal)))))
 	require.NoError(t, sc.ConsumeTraces(t.Context(), ptrace.NewTraces()))
 	assert.Empty(t, sink.AllMetrics())
@@ -86,7 +86,8 @@ func TestConsumeTracesWithoutSessionsSendsNothing(t *testing.T) {
 func TestDimensionCap(t *testing.T) {
 	tel := componenttest.NewTelemetry()
 	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.WithoutCancel(t.Context()))) })
-	sc, sink := newTestConnector(t, &Config{Dimensions: []string{"http.route"}, MaxDimensionValues: 2}, tel)
+	cfg := &Config{Dimensions: []string{"http.route"}, MaxDimensionValues: 2, MaxSessions: 100}
+	sc, sink := newTestConnector(t, cfg, tel)
 
 	require.NoError(t, sc.ConsumeTraces(t.Context(), newTraces(
 		trace(1, span(1, 0, server).onRoute("/a"), span(2, 1, internal).withException()),
@@ -127,7 +128,8 @@ func TestDimensionCap(t *testing.T) {
 func TestConsumeTracesConcurrentSafe(t *testing.T) {
 	set := connectortest.NewNopSettings(metadata.Type)
 	sink := new(consumertest.MetricsSink)
-	sc, err := newSessionsConnector(set, &Config{Dimensions: []string{"http.route"}, MaxDimensionValues: 3}, sink)
+	cfg := &Config{Dimensions: []string{"http.route"}, MaxDimensionValues: 3, MaxSessions: 100}
+	sc, err := newSessionsConnector(set, cfg, sink)
 	require.NoError(t, err)
 	routes := []string{"/a", "/b", "/c", "/d", "/e"}
 	var wg sync.WaitGroup

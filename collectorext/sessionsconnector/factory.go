@@ -21,7 +21,7 @@ func NewFactory() connector.Factory {
 }
 
 func createDefaultConfig() component.Config {
-	return &Config{MaxDimensionValues: defaultMaxDimensionValues}
+	return &Config{MaxDimensionValues: defaultMaxDimensionValues, MaxSessions: defaultMaxSessions}
 }
 
 func createTracesToMetrics(

@@ -30,7 +30,7 @@ func (sp *sessionsProcessor) resolveInto(ts *traceState, now time.Time, out ptra
 	}
 	eng.Add(ts.pending)
 	t, _ := eng.Resolve(ts.id)
-	adopt := adoptions(t, ts.standIns)
+	adopt := adoptions(t, ts.id, ts.standIns)
 	parents := ancestry(ts)
 	var waiting []bool // per session: its spans wait for the entry span's parent
 	if !final {
@@ -110,13 +110,15 @@ func tentative(t derive.Trace, standIns []standIn) []bool {
 
 // adoptions maps sessions newly derived for late spans onto the sessions already forwarded: when a late
 // entry span turns a forwarded entry span into a nested one, the late spans take the session the forwarded
-// spans already carry, so that a request never gets two session ids. Of several candidates the smallest id
+// spans already carry, so that a request never gets two session ids. Only a forwarded span that started its
+// own session counts: a forwarded span that merely sat in another session (under the CLIENT twin of a Zipkin
+// shared span, say) keeps it, and the late entry span starts its own. Of several candidates the smallest id
 // wins, whatever the arrival order.
-func adoptions(t derive.Trace, standIns []standIn) map[uuid.UUID]uuid.UUID {
+func adoptions(t derive.Trace, trace pcommon.TraceID, standIns []standIn) map[uuid.UUID]uuid.UUID {
 	var adopt map[uuid.UUID]uuid.UUID
 	for _, s := range standIns {
 		i, ok := sessionIndex(t, s.id, s.kind)
-		if !ok || s.session == uuid.Nil || t.Sessions[i].ID == s.session {
+		if !ok || s.session == uuid.Nil || t.Sessions[i].ID == s.session || s.session != derive.SessionID(trace, s.id) {
 			continue
 		}
 		if adopt == nil {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/google/uuid"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
@@ -14,6 +15,8 @@ const (
 	// AttrUnhandled is the override attribute: on an exception event it decides that event, on a span every
 	// error event of that span. A bool, or the string "true" or "false".
 	AttrUnhandled = "otelsessions.unhandled"
+	// AttrSessionID is the span attribute that carries a span's session (OpenTelemetry semantic conventions).
+	AttrSessionID = "session.id"
 
 	eventException      = "exception"
 	attrExcType         = "exception.type"
@@ -49,6 +52,7 @@ type spanRec struct {
 	context    string
 	statusMsg  string
 	request    map[string]string // request attributes, kept only for spans with errors
+	joined     uuid.UUID         // with Config.JoinTagged: the session another component placed the span in
 }
 
 // excRec is an exception event kept until its trace is resolved.
@@ -68,6 +72,9 @@ func record(sp ptrace.Span, res, idx int32, exc []excRec, cfg *Config, st *Stats
 		kind: sp.Kind(), flags: sp.Flags(),
 	}
 	attrs := sp.Attributes()
+	if cfg.JoinTagged {
+		rec.joined = joinedSession(sp, attrs)
+	}
 	rec.untimed = rec.start == 0 || isTrue(attrs, attrZipkinNoStart)
 	rec.override = readOverride(attrs, st)
 	events := sp.Events()
@@ -94,6 +101,20 @@ func record(sp ptrace.Span, res, idx int32, exc []excRec, cfg *Config, st *Stats
 		rec.context = cmp.Or(errorContext(attrs), rec.name)
 	}
 	return rec, exc
+}
+
+// joinedSession returns the session a span's session.id places it in when that is a version 5 UUID (one
+// derived from an entry span, as every otelsessions component derives them) other than the span's own.
+func joinedSession(sp ptrace.Span, attrs pcommon.Map) uuid.UUID {
+	v, ok := attrs.Get(AttrSessionID)
+	if !ok || v.Type() != pcommon.ValueTypeStr {
+		return uuid.Nil
+	}
+	id, err := uuid.Parse(v.Str())
+	if err != nil || id.Version() != 5 || id == SessionID(sp.TraceID(), sp.SpanID()) {
+		return uuid.Nil
+	}
+	return id
 }
 
 // errorContext names where an error of the span happened, as the SDK processor does: its http.route; else

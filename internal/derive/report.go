@@ -12,12 +12,15 @@ type Report struct {
 	OutsideErrors int64
 }
 
-// Add counts the sessions and error events of t.
+// Add counts the sessions and error events of t. Joined sessions (Config.JoinTagged), started elsewhere,
+// are not counted, nor are their events.
 func (r *Report) Add(t Trace) {
 	r.Traces++
 	r.Spans += int64(t.Spans)
 	for _, s := range t.Sessions {
-		r.Summary.AddSession(s.Resource.Release(), s.StartedAt, s.Events)
+		if !s.Joined {
+			r.Summary.AddSession(s.Resource.Release(), s.StartedAt, s.Events)
+		}
 	}
 	for _, ev := range t.Events {
 		if ev.Session < 0 {

@@ -37,6 +37,9 @@ func (e *Engine) resolve(id pcommon.TraceID, ts *traceState) Trace {
 	}
 	t := Trace{ID: id, SpanSessions: make(map[SpanRef]int, n)}
 	r.startSessions(&t)
+	if e.cfg.JoinTagged {
+		r.joinSessions(&t)
+	}
 	for i := range r.spans {
 		if r.dup[i] {
 			continue

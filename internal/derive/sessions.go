@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
 
@@ -19,6 +20,10 @@ func (r *resolver) startSessions(t *Trace) {
 		}
 		r.entry[i] = true
 		s := &r.spans[i]
+		if s.joined != uuid.Nil {
+			r.sess[i] = r.joinedSession(t, int32(i))
+			continue
+		}
 		if k, ok := byID[s.id]; ok {
 			r.sess[i] = k
 			continue
@@ -38,6 +43,31 @@ func (r *resolver) startSessions(t *Trace) {
 			ParentMissing: r.parent[i] == missingParent && s.flags&flagHasIsRemote == 0,
 		})
 	}
+}
+
+// joinSessions places the spans outside any session that carry another component's session.id in that
+// session (Config.JoinTagged). Entry spans that carry one were placed by startSessions.
+func (r *resolver) joinSessions(t *Trace) {
+	for i := range r.spans {
+		if r.dup[i] || r.spans[i].joined == uuid.Nil || r.sessionOf(int32(i)) >= 0 {
+			continue
+		}
+		r.sess[i] = r.joinedSession(t, int32(i))
+	}
+}
+
+// joinedSession returns the index of the session span i joins, adding it to t the first time.
+func (r *resolver) joinedSession(t *Trace, i int32) int32 {
+	s := &r.spans[i]
+	for k := range t.Sessions {
+		if t.Sessions[k].Joined && t.Sessions[k].ID == s.joined {
+			return int32(k)
+		}
+	}
+	t.Sessions = append(t.Sessions, Session{
+		ID: s.joined, EntrySpanID: s.id, StartedAt: s.start.AsTime(), Resource: r.e.resources[s.res], Joined: true,
+	})
+	return int32(len(t.Sessions) - 1) //nolint:gosec // at most one session per span, below MaxTraceSpans
 }
 
 // earliestStart returns the earliest start of a span with a start time, the start of an entry span that has

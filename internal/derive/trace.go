@@ -40,6 +40,10 @@ type Session struct {
 	// ParentMissing tells that the entry span is one only because its parent is not in the data (and its
 	// flags do not say whether that parent is remote): with the parent, it may turn out to be nested.
 	ParentMissing bool
+	// Joined tells that the session was started in data seen elsewhere and its spans here carry its
+	// session.id (Config.JoinTagged): it does not count as started here, and StartedAt and Resource are those
+	// of its first span here, not of its entry span.
+	Joined bool
 }
 
 // ErrorEvent is one error derived from an exception event or an Error status.
