@@ -40,7 +40,7 @@ const (
 // spanRec is the little the engine keeps of a span until its trace is resolved.
 type spanRec struct {
 	id, parent pcommon.SpanID
-	start      pcommon.Timestamp
+	start, end pcommon.Timestamp
 	res        int32
 	kind       ptrace.SpanKind
 	flags      uint32
@@ -68,7 +68,7 @@ type excRec struct {
 // Malformed attributes are counted in st.
 func record(sp ptrace.Span, res, idx int32, exc []excRec, cfg *Config, st *Stats) (spanRec, []excRec) {
 	rec := spanRec{
-		id: sp.SpanID(), parent: sp.ParentSpanID(), start: sp.StartTimestamp(), res: res,
+		id: sp.SpanID(), parent: sp.ParentSpanID(), start: sp.StartTimestamp(), end: sp.EndTimestamp(), res: res,
 		kind: sp.Kind(), flags: sp.Flags(),
 	}
 	attrs := sp.Attributes()

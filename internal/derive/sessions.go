@@ -129,7 +129,7 @@ func (r *resolver) errorEvents(t *Trace, exc []excRec) {
 			continue
 		}
 		r.addEvent(t, int32(i), s.override, r.entry[i], ErrorEvent{
-			FromStatus: true, Class: s.statusMsg, Message: s.statusMsg, Time: s.start.AsTime(),
+			FromStatus: true, Class: s.statusMsg, Message: s.statusMsg, Time: s.statusTime().AsTime(),
 		})
 	}
 }
@@ -158,6 +158,14 @@ func repeatsEscaped(exc []excRec, i int) bool {
 func sameFailure(escaped, plain *excRec) bool {
 	return escaped.escaped && escaped.message == plain.message &&
 		strings.TrimPrefix(escaped.class, ".") == strings.TrimPrefix(plain.class, ".")
+}
+
+// statusTime is when a span's Error status was known: its end, or its start when it has no end.
+func (s *spanRec) statusTime() pcommon.Timestamp {
+	if s.end != 0 {
+		return s.end
+	}
+	return s.start
 }
 
 func (r *resolver) addEvent(t *Trace, span int32, ov uint8, unhandled bool, ev ErrorEvent) {
