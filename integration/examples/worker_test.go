@@ -53,8 +53,8 @@ func TestWorker(t *testing.T) {
 		SessionsStarted: 20, SessionsUnhandled: 4, SessionsHandled: 4,
 		UnhandledEvents: 4, HandledEvents: 4,
 	}, d.figures())
-	// TODO(#6): an error event takes app and device from its span's resource, not from its session, so the
-	// app.type the worker's OnSession callback sets reaches the Sessions payloads but not the events.
+	// An OnSession callback amends the session, as Bugsnag's notifiers' session callbacks do: the app.type the
+	// worker sets reaches the Sessions payloads; error events take app and device from their span's resource.
 	checkApp(t, d, wireApp{Version: "1.0.0", ReleaseStage: "development", Type: "worker"},
 		wireApp{Version: "1.0.0", ReleaseStage: "development"})
 	checkSeverity(t, d)
