@@ -11,7 +11,7 @@
 //	BUGSNAG_API_KEY=<your project's API key> go run ./examples/grpcservice -addr 127.0.0.1:50051
 //
 // SIGINT or SIGTERM stops the server gracefully, then delivers every pending session and error event before
-// exiting. The environment variables it reads are listed on newTelemetry; add
+// exiting. The environment variables it reads are listed on telemetry.New (examples/internal/telemetry); add
 // OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4317 OTEL_EXPORTER_OTLP_PROTOCOL=grpc to also send the spans
 // to a Collector.
 package main
@@ -33,6 +33,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/otelsessions/otelsessions/examples/internal/telemetry"
 	"github.com/otelsessions/otelsessions/processor/grpcpanic"
 )
 
@@ -59,14 +60,14 @@ func run(addr string, logger *zap.Logger) (err error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	tel, err := newTelemetry(ctx, logger, serviceName, serviceVersion)
+	tel, err := telemetry.New(ctx, logger, serviceName, serviceVersion)
 	if err != nil {
 		return err
 	}
 	defer func() {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
-		err = errors.Join(err, tel.shutdown(sctx)) // after the server: its last calls' spans have ended
+		err = errors.Join(err, tel.Shutdown(sctx)) // after the server: its last calls' spans have ended
 	}()
 
 	ln, err := net.Listen("tcp", addr)
@@ -74,7 +75,7 @@ func run(addr string, logger *zap.Logger) (err error) {
 		return err
 	}
 	srv := grpc.NewServer(
-		grpc.StatsHandler(otelgrpc.NewServerHandler(otelgrpc.WithTracerProvider(tel.tp))),
+		grpc.StatsHandler(otelgrpc.NewServerHandler(otelgrpc.WithTracerProvider(tel.Provider))),
 		// The recovery interceptor outside, grpcpanic's inside it: the panic is recorded on the call's span,
 		// then turned into an Internal status instead of crashing the process.
 		grpc.ChainUnaryInterceptor(recoverUnary(logger), grpcpanic.UnaryServerInterceptor()),

@@ -8,7 +8,7 @@
 //	curl localhost:8080/unavailable  # 503: an unhandled error, the request failed
 //
 // SIGINT or SIGTERM stops the server, then delivers every pending session and error event before exiting.
-// The environment variables it reads are listed on newTelemetry; add
+// The environment variables it reads are listed on telemetry.New (examples/internal/telemetry); add
 // OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 to also send the spans to a Collector.
 package main
 
@@ -30,6 +30,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 
+	"github.com/otelsessions/otelsessions/examples/internal/telemetry"
 	"github.com/otelsessions/otelsessions/processor"
 )
 
@@ -58,21 +59,21 @@ func run(addr string, logger *zap.Logger) (err error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	tel, err := newTelemetry(ctx, logger, serviceName, serviceVersion)
+	tel, err := telemetry.New(ctx, logger, serviceName, serviceVersion)
 	if err != nil {
 		return err
 	}
 	defer func() {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
-		err = errors.Join(err, tel.shutdown(sctx)) // after the server: its last requests' spans have ended
+		err = errors.Join(err, tel.Shutdown(sctx)) // after the server: its last requests' spans have ended
 	}()
 
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: newHandler(tel.tp), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: newHandler(tel.Provider), ReadHeaderTimeout: 10 * time.Second}
 	logger.Info("listening", zap.String("addr", ln.Addr().String()))
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

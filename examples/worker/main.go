@@ -11,7 +11,8 @@
 //	printf 'u-1 ok\nu-2 flaky\nu-3 crash\n' | BUGSNAG_API_KEY=<your project's API key> go run ./examples/worker
 //
 // At the end of its input, or on SIGINT or SIGTERM (after the job in progress), it delivers every pending
-// session and error event and exits. The environment variables it reads are listed on newTelemetry.
+// session and error event and exits. The environment variables it reads are listed on telemetry.New
+// (examples/internal/telemetry).
 package main
 
 import (
@@ -31,6 +32,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 
+	"github.com/otelsessions/otelsessions/examples/internal/telemetry"
 	"github.com/otelsessions/otelsessions/processor"
 	"github.com/otelsessions/otelsessions/session"
 )
@@ -57,19 +59,21 @@ func run(in io.Reader, logger *zap.Logger) (err error) {
 	defer stop()
 
 	// Only the jobs start sessions: no span of the worker starts one by itself.
-	tel, err := newTelemetry(ctx, logger, serviceName, serviceVersion, processor.WithoutAutomaticSessions())
+	tel, err := telemetry.New(ctx, logger, serviceName, serviceVersion, processor.WithoutAutomaticSessions())
 	if err != nil {
 		return err
 	}
 	defer func() {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
-		err = errors.Join(err, tel.shutdown(sctx)) // after the last job: its spans have ended
+		err = errors.Join(err, tel.Shutdown(sctx)) // after the last job: its spans have ended
 	}()
 
-	remove := tel.p.AddOnSession(onSession)
+	remove := tel.Processor.AddOnSession(onSession)
 	defer remove()
-	w := &worker{p: tel.p, tracer: tel.tp.Tracer("example-worker"), log: logger, backoff: 10 * time.Millisecond}
+	w := &worker{
+		p: tel.Processor, tracer: tel.Provider.Tracer("example-worker"), log: logger, backoff: 10 * time.Millisecond,
+	}
 	jobs := readJobs(in, logger)
 	for {
 		select {

@@ -1,4 +1,7 @@
-package main
+// Package telemetry sets tracing up for the example programs as the repository's README says: a
+// TracerProvider with the otelsessions processor, and the Bugsnag exporter that delivers its sessions and
+// error events, configured from the environment.
+package telemetry
 
 import (
 	"context"
@@ -21,15 +24,17 @@ import (
 	"github.com/otelsessions/otelsessions/processor"
 )
 
-// telemetry is the service's tracing: the TracerProvider with the otelsessions processor, and the Bugsnag
+// Telemetry is a program's tracing: the TracerProvider with the otelsessions processor, and the Bugsnag
 // exporter that delivers the processor's sessions and error events.
-type telemetry struct {
-	p       *processor.Processor
-	tp      *sdktrace.TracerProvider
-	bugsnag *exporter.Exporter // nil without BUGSNAG_API_KEY
+type Telemetry struct {
+	// Processor is the otelsessions processor, for sessions by hand and callbacks.
+	Processor *processor.Processor
+	// Provider is the TracerProvider to instrument with.
+	Provider *sdktrace.TracerProvider
+	bugsnag  *exporter.Exporter // nil without BUGSNAG_API_KEY
 }
 
-// newTelemetry sets tracing up as the repository's README says, from the environment:
+// New sets tracing up as the repository's README says, from the environment:
 //
 //   - BUGSNAG_API_KEY: the Bugsnag project's API key; unset, sessions are counted but not delivered;
 //   - BUGSNAG_SESSIONS_ENDPOINT, BUGSNAG_NOTIFY_ENDPOINT: other Bugsnag endpoints (both, or notify alone);
@@ -39,8 +44,8 @@ type telemetry struct {
 //   - OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES: the resource, over the defaults given here.
 //
 // opts are more options of the processor.
-func newTelemetry(ctx context.Context, log *zap.Logger, service, version string, opts ...processor.Option,
-) (*telemetry, error) {
+func New(ctx context.Context, log *zap.Logger, service, version string, opts ...processor.Option,
+) (*Telemetry, error) {
 	res, err := newResource(ctx, service, version)
 	if err != nil {
 		return nil, err
@@ -49,7 +54,7 @@ func newTelemetry(ctx context.Context, log *zap.Logger, service, version string,
 	if err != nil {
 		return nil, err
 	}
-	t := &telemetry{}
+	t := &Telemetry{}
 	opts = append(opts, processor.WithResource(res)) // app and device of sessions started by hand
 	if key := os.Getenv("BUGSNAG_API_KEY"); key != "" {
 		if t.bugsnag, err = exporter.New(key, bugsnagOptions(log)...); err != nil {
@@ -59,32 +64,32 @@ func newTelemetry(ctx context.Context, log *zap.Logger, service, version string,
 	} else {
 		log.Warn("BUGSNAG_API_KEY is not set: sessions are counted but not delivered")
 	}
-	t.p = processor.New(opts...)
+	t.Processor = processor.New(opts...)
 
 	tpOpts := []sdktrace.TracerProviderOption{
 		sdktrace.WithResource(res),
-		sdktrace.WithSampler(t.p.Sampler(sdktrace.ParentBased(sdktrace.TraceIDRatioBased(ratio)))),
-		sdktrace.WithSpanProcessor(t.p), // before the batcher: spans it exports carry session.id
+		sdktrace.WithSampler(t.Processor.Sampler(sdktrace.ParentBased(sdktrace.TraceIDRatioBased(ratio)))),
+		sdktrace.WithSpanProcessor(t.Processor), // before the batcher: spans it exports carry session.id
 	}
 	spans, err := newSpanExporter(ctx)
 	if err != nil {
-		return nil, errors.Join(err, t.shutdown(ctx))
+		return nil, errors.Join(err, t.Shutdown(ctx))
 	}
 	if spans != nil {
 		tpOpts = append(tpOpts, sdktrace.WithBatcher(spans))
 	}
-	t.tp = sdktrace.NewTracerProvider(tpOpts...)
-	otel.SetTracerProvider(t.tp)
+	t.Provider = sdktrace.NewTracerProvider(tpOpts...)
+	otel.SetTracerProvider(t.Provider)
 	otel.SetTextMapPropagator(propagation.TraceContext{})
 	return t, nil
 }
 
-// shutdown ends the TracerProvider first (the processor hands on its last sessions and errors, the batcher
+// Shutdown ends the TracerProvider first (the processor hands on its last sessions and errors, the batcher
 // exports its spans), then the Bugsnag exporter, which delivers what is pending.
-func (t *telemetry) shutdown(ctx context.Context) error {
+func (t *Telemetry) Shutdown(ctx context.Context) error {
 	var err error
-	if t.tp != nil {
-		err = t.tp.Shutdown(ctx)
+	if t.Provider != nil {
+		err = t.Provider.Shutdown(ctx)
 	}
 	if t.bugsnag != nil {
 		err = errors.Join(err, t.bugsnag.Shutdown(ctx))
