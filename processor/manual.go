@@ -27,6 +27,7 @@ func (p *Processor) StartSession(ctx context.Context) context.Context {
 		return ctx
 	}
 	p.started(ss)
+	p.manual.Store(true)
 	return context.WithValue(ctx, sessionKey{p}, ss)
 }
 

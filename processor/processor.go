@@ -31,6 +31,7 @@ type Processor struct {
 	callbacks    callbacks
 	lastDefaults atomic.Pointer[defaults]
 	closed       atomic.Bool
+	manual       atomic.Bool // StartSession bound a session to a context: span starts must look there first
 	dropWarning  sync.Once
 }
 
@@ -114,8 +115,10 @@ func (p *Processor) Stats() Stats {
 // the span starts a session of its own instead.
 func (p *Processor) resolve(ctx context.Context, parent trace.SpanContext, kind trace.SpanKind,
 ) (ss *sessState, entry bool) {
-	if ss, ok := ctx.Value(sessionKey{p}).(*sessState); ok {
-		return ss.current(), false
+	if p.manual.Load() {
+		if ss, ok := ctx.Value(sessionKey{p}).(*sessState); ok {
+			return ss.current(), false
+		}
 	}
 	if parent.IsValid() && !parent.IsRemote() {
 		if ss, ok := p.spans.get(keyOf(parent)); ok {
