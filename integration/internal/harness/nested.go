@@ -1,6 +1,8 @@
 package harness
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,7 +32,8 @@ type nestedBuild struct {
 // so that the module's own go.mod, not the repository's, chooses every version. It builds each (dir, pkg)
 // once per test binary, names the executable name and returns its path. It skips tb under -short (a
 // Collector build from a cold cache takes minutes) and on Windows (the harness stops processes with
-// SIGTERM), and fails tb if the build fails.
+// SIGTERM), and fails tb if the build fails, or stops it and fails tb with a message saying so when the test
+// binary's -timeout would otherwise end the run in the middle of the build.
 func BuildNested(tb testing.TB, dir, pkg, name string) string {
 	tb.Helper()
 	if testing.Short() {
@@ -48,10 +51,18 @@ func BuildNested(tb testing.TB, dir, pkg, name string) string {
 			return
 		}
 		b.bin = filepath.Join(nested.dir, filepath.Base(dir)+"-"+name)
-		cmd := exec.Command("go", "build", "-o", b.bin, pkg) //nolint:gosec // the caller's fixed arguments
+		ctx, cancel := buildContext(tb)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", b.bin, pkg) //nolint:gosec // the caller's arguments
 		cmd.Dir = filepath.Join(repoRoot(), filepath.FromSlash(dir))
+		cmd.WaitDelay = 10 * time.Second
 		b.out, b.err = cmd.CombinedOutput()
 		b.took = time.Since(start)
+		if ctx.Err() != nil {
+			b.err = fmt.Errorf("stopped after %s, %s before the test binary's -timeout: %w (a build from a cold "+
+				"cache takes minutes on two busy cores; the build cache keeps what was compiled, so run the test "+
+				"again, or with a longer -timeout)", b.took.Round(time.Second), buildMargin, ctx.Err())
+		}
 	})
 	if b.err != nil {
 		tb.Fatalf("go build %s in %s: %v\n%s", pkg, dir, b.err, b.out)
@@ -59,6 +70,20 @@ func BuildNested(tb testing.TB, dir, pkg, name string) string {
 	tb.Logf("%s binary: %s (built from %s once per test binary, in %s)", name, b.bin, dir,
 		b.took.Round(time.Millisecond))
 	return b.bin
+}
+
+// buildMargin is the time BuildNested leaves, after stopping a build, before the test binary's -timeout.
+const buildMargin = 90 * time.Second
+
+// buildContext ends buildMargin before tb's deadline, the test binary's -timeout, if it has one.
+func buildContext(tb testing.TB) (context.Context, context.CancelFunc) {
+	tb.Helper()
+	if d, ok := tb.(interface{ Deadline() (time.Time, bool) }); ok {
+		if deadline, ok := d.Deadline(); ok {
+			return context.WithDeadline(tb.Context(), deadline.Add(-buildMargin))
+		}
+	}
+	return context.WithCancel(tb.Context())
 }
 
 // nestedEntry returns the build of (dir, pkg), adding it on first use.
