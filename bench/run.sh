@@ -93,11 +93,20 @@ for round in $(seq "$count"); do
 	(cd "$measured/internal/replay" && "$out/replay.test" -test.run '^$' -test.bench '^Benchmark(Replay|Unmarshal)$' \
 		-test.benchmem -test.count 1 -test.benchtime "$benchtime" -test.timeout 30m) | tee -a "$out/replay.txt" >&2
 done
+# The RSS run is long: a full run keeps its output in testdata/rss-last.txt, which quick runs report as the
+# last full run's.
 rss_args=()
 if [[ "$quick" == false ]]; then
-	"$out/bench.test" -test.run '^$' -test.bench '^BenchmarkRSS$' -test.benchmem -test.benchtime 1x \
-		-test.timeout 30m | tee "$out/rss.txt" >&2
-	rss_args=(-rss "$out/rss.txt")
+	{
+		echo "# $what, $(date -u '+%Y-%m-%d %H:%M UTC')"
+		"$out/bench.test" -test.run '^$' -test.bench '^BenchmarkRSS$' -test.benchmem -test.benchtime 1x \
+			-test.timeout 30m
+	} | tee "$out/rss.txt" >&2
+	mkdir -p testdata
+	cp "$out/rss.txt" testdata/rss-last.txt
+	rss_args=(-rss testdata/rss-last.txt)
+elif [[ -f testdata/rss-last.txt ]]; then
+	rss_args=(-rss testdata/rss-last.txt)
 fi
 took=$((SECONDS - start))
 

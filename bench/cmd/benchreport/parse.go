@@ -17,6 +17,7 @@ type results struct {
 	values map[string]map[string][]float64
 	order  []string
 	logs   []string // lines a benchmark logged (indented lines)
+	notes  []string // lines run.sh added, starting with "# "
 }
 
 var procsSuffix = regexp.MustCompile(`-\d+$`)
@@ -37,6 +38,10 @@ func parse(r io.Reader) (*results, error) {
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
+		if note, ok := strings.CutPrefix(line, "# "); ok {
+			res.notes = append(res.notes, note)
+			continue
+		}
 		if strings.HasPrefix(line, "    ") {
 			res.logs = append(res.logs, strings.TrimSpace(line))
 			continue

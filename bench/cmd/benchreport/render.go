@@ -37,8 +37,9 @@ func render(o options, ms []metric, bench, replay, rss *results) (string, error)
 			verdict = "**missed**"
 		}
 		p("| `rss_slope` | %.1f MiB per million traces | flat: ≤ %.0f | %s | VmRSS over 10 million traces through "+
-			"the sessions processor, slope of the last 5 samples (first %s, last %s, highest %s) |\n",
-			slope, rssFlat, verdict, mib(rss, "rss_first_MiB"), mib(rss, "rss_last_MiB"), mib(rss, "rss_max_MiB"))
+			"the sessions processor, slope of the last 5 samples (first %s, last %s, highest %s)%s |\n",
+			slope, rssFlat, verdict, mib(rss, "rss_first_MiB"), mib(rss, "rss_last_MiB"), mib(rss, "rss_max_MiB"),
+			rssSource(o, rss))
 	} else {
 		p("| `rss_slope` | n/a | flat | not measured | 10 million traces: the full run only (not `--quick`) |\n")
 	}
@@ -54,8 +55,9 @@ func render(o options, ms []metric, bench, replay, rss *results) (string, error)
 	p("- measured: %s\n- date: %s\n- CPU: %s, %s cores\n- Go: %s\n", o.measured, o.date, o.cpu, o.cores, o.goVersion)
 	p("- mode: %s (%s rounds, `-benchtime %s`), the benchmarks took %s\n\n", o.mode, o.count, o.benchtime, o.took)
 	p("## How to reproduce\n\n```sh\nbench/run.sh             # full: 10 rounds, -benchtime 1s, and 10 million ")
-	p("traces through the sessions processor for RSS\nbench/run.sh --quick     # 6 rounds, -benchtime 300ms, ")
-	p("no RSS run: within 5 minutes on 2 cores\nbench/run.sh --commit REV  # that commit instead of HEAD ")
+	p("traces through the sessions processor for RSS, kept in bench/testdata/rss-last.txt\n")
+	p("bench/run.sh --quick     # 6 rounds, -benchtime 300ms, no RSS run (it reports the last full run's): ")
+	p("within 5 minutes on 2 cores\nbench/run.sh --commit REV  # that commit instead of HEAD ")
 	p("(from a git archive copy)\nbench/run.sh --worktree  # the working tree instead of a copy of HEAD\n```\n\n")
 	p("It needs Go and, for the Collector and replay benchmarks, the real recordings in `../shared/data/traces` ")
 	p("(they skip with a message where it is absent). One benchmark alone: `cd bench && go test -run '^$' ")
@@ -64,7 +66,7 @@ func render(o options, ms []metric, bench, replay, rss *results) (string, error)
 	medians(&b, "bench/", bench)
 	medians(&b, "internal/replay (run by run.sh from the measured tree)", replay)
 	if rss != nil {
-		medians(&b, "BenchmarkRSS (one run)", rss)
+		medians(&b, "BenchmarkRSS (one run"+rssSource(o, rss)+")", rss)
 		for _, l := range rss.logs {
 			p("    %s\n", l)
 		}
@@ -101,6 +103,15 @@ func medians(b *strings.Builder, title string, r *results) {
 		fmt.Fprintf(b, "| %s | %s |\n", name, strings.Join(cells, ", "))
 	}
 	b.WriteString("\n")
+}
+
+// rssSource says where the RSS figures come from when this run did not measure them: a quick run carries
+// over those of the last full run.
+func rssSource(o options, rss *results) string {
+	if o.mode == "full" || len(rss.notes) == 0 {
+		return ""
+	}
+	return "; not measured in this quick run: from the last full run, " + strings.Join(rss.notes, ", ")
 }
 
 func mib(r *results, unit string) string {
