@@ -43,6 +43,12 @@ func render(o options, ms []metric, bench, replay, rss *results) (string, error)
 	} else {
 		p("| `rss_slope` | n/a | flat | not measured | 10 million traces: the full run only (not `--quick`) |\n")
 	}
+	for _, name := range bench.order {
+		if d, ok := bench.median(name, "dropped"); ok && d > 0 {
+			p("\n**Warning:** in `%s` the processor dropped %.0f span states (median): it did not track every "+
+				"span, so that set-up cost less than it should; raise benchMaxSpans in bench/sdk_test.go.\n", name, d)
+		}
+	}
 	p("\nThe last line bench/run.sh printed:\n\n```\n")
 	for i, m := range ms[:6] {
 		if i > 0 {
