@@ -41,10 +41,10 @@ func (discardExporter) ExportSpans(context.Context, []sdktrace.ReadOnlySpan) err
 func (discardExporter) Shutdown(context.Context) error { return nil }
 
 // benchMaxSpans is the processor's cap on span states in the benchmarks. The default (DefaultMaxSpans) has
-// room for the 2 s grace period at about 250,000 spans a second, and the benchmarks run faster than that: a
-// service that busy must raise the cap (processor/README.md), and so do they, or the processor would stop
-// tracking new spans and "with" would cost less than it should. The table then holds what such a service's
-// would: every span of the last 2 s.
+// room for the 2 s grace period at about 250,000 spans a second, and the benchmarks run faster than that. A
+// service that busy must raise the cap (processor/README.md: at S spans a second it holds about 2·S states),
+// and so do they, or the processor would stop tracking new spans and "with" would cost less than it should.
+// The table then holds what such a service's would: every span of the last 2 s.
 const benchMaxSpans = 1 << 23
 
 // setup is one TracerProvider under test, and its otelsessions processor when it has one.
