@@ -16,6 +16,7 @@
 //   - PanicHandler (and package grpcpanic for gRPC) records a panic that escapes a request handler as an
 //     unhandled exception, which the SDK's own panic event cannot express.
 //
-// The processor's state is bounded: a span's state is freed a grace period after it ends (WithGracePeriod),
-// and a cap (WithMaxSpans) drops and counts spans beyond it.
+// The processor's state is bounded: a span's state is forgotten a grace period after it ends
+// (WithGracePeriod), and its memory freed at most half a grace period later; a cap (WithMaxSpans) drops
+// and counts spans beyond it.
 package processor

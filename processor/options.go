@@ -14,9 +14,9 @@ const (
 	// its parent ended (in a goroutine the handler left behind) still joins the parent's session.
 	DefaultGracePeriod = 2 * time.Second
 	// DefaultMaxSpans is the most span states the processor holds at once; beyond it new spans are not
-	// tracked, and counted as dropped. A state takes about 100 bytes, and the processor holds one per open
-	// span in a session plus one per span that ended within the grace period: with the defaults, room for
-	// about 250,000 spans a second.
+	// tracked, and counted as dropped. A state takes about 50 to 60 bytes, and the processor holds one per
+	// open span in a session plus one per span that ended within the grace period: with the defaults, room
+	// for about 250,000 spans a second.
 	DefaultMaxSpans = 1 << 19
 )
 
