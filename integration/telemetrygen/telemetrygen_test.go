@@ -19,8 +19,14 @@ import (
 // telemetrygenPackage is the load generator's main package, built in the nested module tool/.
 const telemetrygenPackage = "github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen"
 
-// deliveryTimeout bounds each wait for what the Collector received or delivered.
-const deliveryTimeout = time.Minute
+const (
+	// deliveryTimeout bounds the telemetrygen runs and the wait for the Collector to accept every span.
+	deliveryTimeout = time.Minute
+	// liveTimeout bounds the wait for live delivery: the sessions processor holds spans whose ancestry is
+	// missing for up to its max_wait (1m by default) before it forwards them, then the exporter's next flush
+	// (every second here) delivers them.
+	liveTimeout = 90 * time.Second
+)
 
 // load is one telemetrygen run. Each trace telemetrygen makes is a CLIENT root span ("lets-go") with
 // childSpans SERVER children ("okey-dokey-N"), all of one service and one process. By docs/semantics.md none
@@ -135,7 +141,7 @@ func TestTelemetrygen(t *testing.T) {
 	wait()
 	t.Logf("telemetrygen and the test sent %d spans in %s", spans, time.Since(start).Round(time.Millisecond))
 
-	waitFor(t, "the Collector's receivers to accept every span", func() (bool, string) {
+	waitFor(t, deliveryTimeout, "the Collector's receivers to accept every span", func() (bool, string) {
 		n, err := harness.AcceptedSpans(t.Context(), cfg.MetricsAddr)
 		return err == nil && n >= spans, fmt.Sprintf("%d of %d spans accepted (%v)", n, spans, err)
 	})
@@ -143,7 +149,7 @@ func TestTelemetrygen(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, spans, n, "spans the Collector accepted")
 
-	waitFor(t, "live delivery of every session and event", func() (bool, string) {
+	waitFor(t, liveTimeout, "live delivery of every session and event", func() (bool, string) {
 		got := bs.Capture()
 		return got.SessionsStarted >= want.SessionsStarted && int64(got.Events) >= want.Events(),
 			fmt.Sprintf("%d of %d sessions and %d of %d events delivered; %d requests malformed, %d failed",
@@ -197,17 +203,17 @@ func startLoads(t *testing.T, tg string, cfg harness.Config, loads []load) (wait
 	}
 }
 
-// waitFor polls done until it reports true, and fails t with its last word if deliveryTimeout passes first.
-func waitFor(t *testing.T, what string, done func() (bool, string)) {
+// waitFor polls done until it reports true, and fails t with its last word if timeout passes first.
+func waitFor(t *testing.T, timeout time.Duration, what string, done func() (bool, string)) {
 	t.Helper()
-	deadline := time.Now().Add(deliveryTimeout)
+	deadline := time.Now().Add(timeout)
 	for {
 		ok, status := done()
 		if ok {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("waited %s for %s: %s", deliveryTimeout, what, status)
+			t.Fatalf("waited %s for %s: %s", timeout, what, status)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
