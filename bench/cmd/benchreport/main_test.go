@@ -1,0 +1,110 @@
+package main
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const sampleBench = `goos: linux
+BenchmarkRequest/setup=without-2   	  100	 20000 ns/op	 10000 cpu-ns/op	 10000 B/op	 38 allocs/op
+BenchmarkRequest/setup=with-2 100 30000 ns/op 12000 cpu-ns/op 0 dropped 12000 B/op 50 allocs/op
+BenchmarkRequest/setup=without-2   	  100	 22000 ns/op	 10000 cpu-ns/op	 10000 B/op	 38 allocs/op
+BenchmarkRequest/setup=with-2 100 32000 ns/op 12000 cpu-ns/op 0 dropped 12000 B/op 50 allocs/op
+BenchmarkChildren/setup=without/children=1-2 	 100	 4000 ns/op	 8 allocs/op
+BenchmarkChildren/setup=without/children=10-2	 100	 20000 ns/op	 35 allocs/op
+BenchmarkChildren/setup=with/children=1-2    	 100	 8000 ns/op	 12 allocs/op
+BenchmarkChildren/setup=with/children=10-2   	 100	 30000 ns/op	 48 allocs/op
+BenchmarkEntry/setup=without-2     	  100	 2000 ns/op	 2000 cpu-ns/op	 5 allocs/op
+BenchmarkEntry/setup=with-2        	  100	 5000 ns/op	 4000 cpu-ns/op	 8 allocs/op
+BenchmarkBugsnag/StartSession-2    	  100	 1000 ns/op	 1000 cpu-ns/op	 4 allocs/op
+BenchmarkCollector/impl=floor-2    	  100	 1000000 ns/op	 1000000 cpu-ns/op
+BenchmarkCollector/impl=processor-2	  100	 5000000 ns/op	 6000000 cpu-ns/op
+BenchmarkCollector/impl=processorDefaultWait-2	  100	 5000000 ns/op	 4000000 cpu-ns/op
+BenchmarkCollector/impl=exporter-2 	  100	 5000000 ns/op	 3000000 cpu-ns/op
+--- BENCH: BenchmarkRSS-2
+    rss_test.go:42: VmRSS MiB at every million traces: [1 2]
+PASS
+`
+
+const sampleReplay = `BenchmarkReplay/otlp-json/otel-tui__test_data.jsonl-2   	 10	 10000000 ns/op
+BenchmarkUnmarshal/otlp-json/otel-tui__test_data.jsonl-2	 10	 9000000 ns/op
+`
+
+func TestMetrics(t *testing.T) {
+	bench, err := parse(strings.NewReader(sampleBench))
+	if err != nil {
+		t.Fatal(err)
+	}
+	replay, err := parse(strings.NewReader(sampleReplay))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := bench.order[0]; got != "Request/setup=without" {
+		t.Errorf("first benchmark %q, want Request/setup=without", got)
+	}
+	if got, _ := bench.median("Request/setup=without", "ns/op"); got != 21000 {
+		t.Errorf("median of two runs %v, want 21000", got)
+	}
+	want := map[string]float64{
+		"sdk_overhead_ratio":      1.2,             // CPU time, not the wall time's 1.5
+		"child_span_allocs":       (13 - 4) / 9.0,  // (48-35) - (12-8), over 9
+		"session_allocs":          3,               // 8 - 5
+		"vs_bugsnag_ratio":        2,               // (4000 - 2000) / 1000
+		"collector_vs_floor":      6,               // the slowest, the processor with wait 0
+		"replay_vs_unmarshal":     0.9,             // 9 ms / 10 ms
+		"sdk_overhead_ratio_wall": 31000 / 21000.0, // medians of the wall times
+	}
+	ms := metrics(bench, replay)
+	for _, m := range ms {
+		w, ok := want[m.name]
+		if ok && math.Abs(m.value-w) > 1e-9 {
+			t.Errorf("%s = %v, want %v", m.name, m.value, w)
+		}
+	}
+	if ms[0].verdict() != "**missed**" || ms[2].verdict() != "met" {
+		t.Errorf("verdicts %q and %q, want missed and met", ms[0].verdict(), ms[2].verdict())
+	}
+}
+
+func TestMetricsMissing(t *testing.T) {
+	ms := metrics(&results{values: map[string]map[string][]float64{}}, nil)
+	for _, m := range ms[:6] {
+		if m.String() != "n/a" || m.verdict() != "not measured" {
+			t.Errorf("%s = %s (%s) without benchmarks, want n/a (not measured)", m.name, m, m.verdict())
+		}
+	}
+}
+
+func TestRun(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	o := options{
+		bench: write("bench.txt", sampleBench), replay: write("replay.txt", sampleReplay),
+		out: filepath.Join(dir, "BENCHMARKS.md"), mode: "quick", count: "2",
+	}
+	if err := run(o); err != nil {
+		t.Fatal(err)
+	}
+	report, err := os.ReadFile(o.out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"sdk_overhead_ratio=1.20 child_span_allocs=1.00 session_allocs=3 vs_bugsnag_ratio=2.00 " +
+			"collector_vs_floor=6.00 replay_vs_unmarshal=0.90\n",
+		"| `rss_slope` | n/a |",
+	} {
+		if !strings.Contains(string(report), want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+}
