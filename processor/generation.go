@@ -29,14 +29,14 @@ type generation struct {
 	indexed  int           // the states in index: the first ones
 	sessions []*sessState  // the spans of a request end one after the other: most follow their session
 	start    time.Duration // spans that end before start+window join this generation
-	from     time.Duration // the earliest deadline of its states
 	until    time.Duration // the latest deadline of its states
 	live     int           // states not forgotten
+	pruned   int           // the states before it are forgotten
 }
 
 // newGeneration returns a generation for spans ending from start on, with room for about size states.
 func newGeneration(start time.Duration, size int) generation {
-	return generation{states: make([]endedState, 0, size), start: start, from: math.MaxInt64}
+	return generation{states: make([]endedState, 0, size), start: start}
 }
 
 // indexHash mixes the span ID with the trace ID; the multiplication spreads the sequential IDs of test
@@ -54,7 +54,7 @@ func (g *generation) add(k spanKey, ss *sessState, deadline time.Duration) {
 		g.sessions = append(g.sessions, ss)
 	}
 	g.states = append(g.states, endedState{key: k, sess: len(g.sessions) - 1, expires: deadline})
-	g.from, g.until = min(g.from, deadline), max(g.until, deadline)
+	g.until = max(g.until, deadline) // goroutines read the clock before they take the lock
 	g.live++
 }
 
@@ -111,17 +111,15 @@ func (g *generation) get(k spanKey) *endedState {
 	return nil
 }
 
-// prune forgets the states whose grace period is over at now and returns how many it forgot.
+// prune forgets the states whose grace period is over at now and returns how many it forgot. States are in
+// the order their spans ended, so it goes on from where it stopped and stops at the first state still
+// due: each state is visited once, however often the table prunes. (Goroutines read the clock before they
+// take the lock, so a state may follow one that is due a few microseconds later; it is forgotten with it.)
 func (g *generation) prune(now time.Duration) int {
-	if g.from > now {
-		return 0
-	}
 	n := 0
-	for i := range g.states {
-		if st := &g.states[i]; st.expires != 0 && st.expires <= now {
-			st.expires = 0
-			n++
-		}
+	for ; g.pruned < len(g.states) && g.states[g.pruned].expires <= now; g.pruned++ {
+		g.states[g.pruned].expires = 0
+		n++
 	}
 	g.live -= n
 	return n

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel/trace"
 )
 
 func genKey(trace, span uint64) spanKey {
@@ -41,6 +42,29 @@ func TestGenerationFindsWhatItHolds(t *testing.T) {
 	assert.Nil(t, g.get(genKey(0, 1)), "forgotten")
 	assert.NotNil(t, g.get(genKey(uint64(100%7), 101)), "not due yet")
 	assert.Zero(t, g.prune(100), "forgotten once")
-	assert.Equal(t, time.Duration(1), g.from)
 	assert.Equal(t, time.Duration(n), g.until)
+}
+
+// TestCapFreesEndedStatesWhenDue checks that a full table takes new spans again once the grace periods of
+// the ended ones are over, without waiting for their generations to go.
+func TestCapFreesEndedStatesWhenDue(t *testing.T) {
+	clock := newFakeClock()
+	h := newHarness(t, withClock(clock.now), WithMaxSpans(shardCount), WithGracePeriod(time.Second))
+	for range 200 {
+		_, s := h.tracer.Start(t.Context(), "GET /", trace.WithSpanKind(trace.SpanKindServer))
+		s.End()
+		clock.advance(time.Millisecond)
+	}
+	st := h.p.Stats()
+	require.Positive(t, st.Dropped, "the table was full")
+	clock.advance(time.Second - 150*time.Millisecond)
+	assert.Less(t, h.p.Stats().Spans, st.Spans, "the spans that ended first are forgotten")
+
+	dropped := h.p.Stats().Dropped
+	clock.advance(time.Second)
+	for range shardCount {
+		_, s := h.tracer.Start(t.Context(), "GET /", trace.WithSpanKind(trace.SpanKindServer))
+		s.End()
+	}
+	assert.Less(t, h.p.Stats().Dropped-dropped, int64(shardCount), "new spans are held again")
 }
