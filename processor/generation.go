@@ -18,13 +18,21 @@ type endedState struct {
 // minGenerationSlots is the size of a generation's first index.
 const minGenerationSlots = 64
 
+// A generation keeps its states in chunks of chunkSize, made as they fill: a chunk is written while its
+// memory, cleared as it was made, is still in cache, and no state is ever copied to make room.
+const (
+	chunkBits = 6
+	chunkSize = 1 << chunkBits
+)
+
 // generation holds the states of the spans of a shard that ended within one window of time, in the order
 // they ended, and is forgotten as a whole once the last of its grace periods is over: no state is deleted
 // one by one. Writing a state only appends it. Only lookups, which late children and spans outside sessions
 // make, need the index: each first indexes the states added since the one before, so a service whose
 // spans all belong to sessions rarely builds it. A lookup reads a state only when its fingerprint matches.
 type generation struct {
-	states   []endedState
+	chunks   [][]endedState
+	n        int           // states held, in chunks
 	index    []uint64      // open addressing, at most half full: 0 is empty, else fingerprint<<32 | position+1
 	indexed  int           // the states in index: the first ones
 	sessions []*sessState  // the spans of a request end one after the other: most follow their session
@@ -36,7 +44,12 @@ type generation struct {
 
 // newGeneration returns a generation for spans ending from start on, with room for about size states.
 func newGeneration(start time.Duration, size int) generation {
-	return generation{states: make([]endedState, 0, size), start: start}
+	return generation{chunks: make([][]endedState, 0, size/chunkSize+1), start: start}
+}
+
+// at returns the state at position pos.
+func (g *generation) at(pos int) *endedState {
+	return &g.chunks[pos>>chunkBits][pos&(chunkSize-1)]
 }
 
 // indexHash mixes the span ID with the trace ID; the multiplication spreads the sequential IDs of test
@@ -53,7 +66,11 @@ func (g *generation) add(k spanKey, ss *sessState, deadline time.Duration) {
 	if n := len(g.sessions); n == 0 || g.sessions[n-1] != ss {
 		g.sessions = append(g.sessions, ss)
 	}
-	g.states = append(g.states, endedState{key: k, sess: len(g.sessions) - 1, expires: deadline})
+	if g.n&(chunkSize-1) == 0 {
+		g.chunks = append(g.chunks, make([]endedState, chunkSize))
+	}
+	*g.at(g.n) = endedState{key: k, sess: len(g.sessions) - 1, expires: deadline}
+	g.n++
 	g.until = max(g.until, deadline) // goroutines read the clock before they take the lock
 	g.live++
 }
@@ -80,21 +97,21 @@ func position(word uint64) int {
 
 // catchUp indexes the states added since it last ran, first making the index large enough for all of them.
 func (g *generation) catchUp() {
-	if 2*len(g.states) > len(g.index) {
+	if 2*g.n > len(g.index) {
 		slots := minGenerationSlots
-		for slots < 2*cap(g.states) {
+		for slots < 2*g.n {
 			slots *= 2
 		}
-		g.index, g.indexed = make([]uint64, slots), 0
+		g.index, g.indexed = make([]uint64, 2*slots), 0 // room to grow as much again
 	}
-	for ; g.indexed < len(g.states); g.indexed++ {
-		g.place(indexHash(g.states[g.indexed].key), g.indexed)
+	for ; g.indexed < g.n; g.indexed++ {
+		g.place(indexHash(g.at(g.indexed).key), g.indexed)
 	}
 }
 
 // get returns the state of the span k, or nil.
 func (g *generation) get(k spanKey) *endedState {
-	if len(g.states) == 0 {
+	if g.n == 0 {
 		return nil
 	}
 	g.catchUp()
@@ -104,7 +121,7 @@ func (g *generation) get(k spanKey) *endedState {
 		if g.index[i]>>32 != h>>32 {
 			continue
 		}
-		if st := &g.states[position(g.index[i])]; st.key == k && st.expires != 0 {
+		if st := g.at(position(g.index[i])); st.key == k && st.expires != 0 {
 			return st
 		}
 	}
@@ -117,8 +134,8 @@ func (g *generation) get(k spanKey) *endedState {
 // take the lock, so a state may follow one that is due a few microseconds later; it is forgotten with it.)
 func (g *generation) prune(now time.Duration) int {
 	n := 0
-	for ; g.pruned < len(g.states) && g.states[g.pruned].expires <= now; g.pruned++ {
-		g.states[g.pruned].expires = 0
+	for ; g.pruned < g.n && g.at(g.pruned).expires <= now; g.pruned++ {
+		g.at(g.pruned).expires = 0
 		n++
 	}
 	g.live -= n

@@ -143,7 +143,7 @@ func (sh *shard) current(now, window time.Duration) *generation {
 	}
 	size := 0
 	if n := len(sh.ended); n > 0 {
-		size = len(sh.ended[n-1].states)
+		size = sh.ended[n-1].n
 	}
 	sh.ended = append(sh.ended, newGeneration(now, size))
 	return &sh.ended[len(sh.ended)-1]
