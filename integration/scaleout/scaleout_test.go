@@ -22,15 +22,33 @@ const (
 	maxBatch = 64
 	// arrivalTimeout bounds the wait for every span to reach the instances once the last request returned.
 	arrivalTimeout = time.Minute
+	// deliveryTimeout bounds the wait for live delivery: the sessions processor holds spans whose ancestry is
+	// missing for up to its max_wait (1m by default), then the exporter's next flush delivers them.
+	deliveryTimeout = 90 * time.Second
 )
+
+// mode is how the instances hold traces and deliver, and how fast the test sends.
+type mode struct {
+	name string
+	// wait and maxWait are the sessions processor's (maxWait 0: its default); interval is the bugsnag
+	// exporter's summary interval (0: an hour).
+	wait, maxWait, interval time.Duration
+	// pace is the pause between two OTLP requests, so that the spans of a trace arrive over seconds.
+	pace time.Duration
+}
 
 // TestScaleOut sends every real recording, its spans shuffled over all files and cut into OTLP requests of
 // random sizes alternately over HTTP and gRPC, to a gateway whose loadbalancing exporter routes by trace id to
-// three otelcol-sessions instances, and the same requests to a fourth, single instance. Every instance holds
-// each trace until SIGTERM (wait: 1h) and delivers at the shutdown flush (summary interval 1h) to a capture
-// server: one shared by the three, one for the single instance. The three instances' summed sessions, handled
-// and unhandled sessions and error events equal the single instance's, and replay's, exactly, and every
-// instance got a share of the traffic.
+// three otelcol-sessions instances, and the same requests to a fourth, single instance. Each instance delivers
+// to a capture server: one shared by the three, one for the single instance. The three instances' summed
+// sessions (per release), handled and unhandled sessions and error events must equal the single instance's,
+// and replay's, exactly, and every instance must get a share of the traffic. It runs twice:
+//   - ShutdownFlush: every instance holds each trace until SIGTERM (wait 1h) and delivers at the shutdown
+//     flush (summary interval 1h), so each trace is derived whole, whatever the order of its spans;
+//   - Live: a wait of 2 s, shorter than the 3 s or so over which the requests are paced, and a summary
+//     interval of 1 s, so that traces leave the processors while their spans still arrive and are delivered
+//     while the test runs; the figures must not change. Spans whose parent is in no recording are held for
+//     the max_wait of 10 s, then forwarded as they would be at the shutdown flush.
 func TestScaleOut(t *testing.T) {
 	gateway := harness.BuildNested(t, "integration/gateway", ".", "otelcol-gateway")
 	harness.BuildCollector(t)
@@ -40,41 +58,64 @@ func TestScaleOut(t *testing.T) {
 		"sessions)", want.SessionsStarted, want.SessionsUnhandled, want.SessionsHandled, want.Events(),
 		want.UnhandledEvents, want.HandledEvents, want.EventsInSessions)
 
+	for _, m := range []mode{
+		{name: "ShutdownFlush", wait: time.Hour},
+		{
+			name: "Live", wait: 2 * time.Second, maxWait: 10 * time.Second, interval: time.Second,
+			pace: 40 * time.Millisecond,
+		},
+	} {
+		t.Run(m.name, func(t *testing.T) { runScaleOut(t, m, gateway, want, traces, spans) })
+	}
+}
+
+// runScaleOut runs one mode of TestScaleOut.
+func runScaleOut( //nolint:thelper // the body of a subtest
+	t *testing.T, m mode, gateway string, want harness.Figures, traces []ptrace.Traces, spans int,
+) {
 	scaled, single := harness.NewBugsnag(t), harness.NewBugsnag(t)
 	var cols []*harness.Collector
 	var hostnames, metrics []string
 	for range backends {
 		addr, metricsAddr := harness.FreeAddr(t), harness.FreeAddr(t)
-		cols = append(cols, startInstance(t, scaled, addr, metricsAddr))
+		cfg := harness.Config{GRPCAddr: addr, MetricsAddr: metricsAddr}
+		cols = append(cols, startInstance(t, m, scaled, cfg))
 		hostnames, metrics = append(hostnames, addr), append(metrics, metricsAddr)
 	}
-	singleGRPC, singleHTTP, singleMetrics := harness.FreeAddr(t), harness.FreeAddr(t), harness.FreeAddr(t)
-	singleCol := startSingle(t, single, singleGRPC, singleHTTP, singleMetrics)
+	singleCfg := harness.Config{
+		GRPCAddr: harness.FreeAddr(t), HTTPAddr: harness.FreeAddr(t),
+		MetricsAddr: harness.FreeAddr(t),
+	}
+	singleCol := startInstance(t, m, single, singleCfg)
 	gwGRPC, gwHTTP := harness.FreeAddr(t), harness.FreeAddr(t)
 	gw := harness.StartBinary(t, "otelcol-gateway", gateway, gatewayYAML(gwGRPC, gwHTTP, hostnames))
 
 	seed := uint64(time.Now().UnixNano()) // logged, to reproduce a run
-	rng := rand.New(rand.NewPCG(seed, 6))
-	batches := randomBatches(rng, traces)
-	t.Logf("seed %d: %d spans of %d files in %d OTLP requests of 1 to %d spans", seed, spans, len(files),
-		len(batches), maxBatch)
+	batches := randomBatches(rand.New(rand.NewPCG(seed, 6)), traces)
+	t.Logf("seed %d: %d spans in %d OTLP requests of 1 to %d spans, %s apart", seed, spans, len(batches),
+		maxBatch, m.pace)
 	start := time.Now()
 	for i, td := range batches {
 		if i%2 == 0 {
 			harness.SendOTLPGRPC(t, gwGRPC, td)
-			harness.SendOTLPGRPC(t, singleGRPC, td)
+			harness.SendOTLPGRPC(t, singleCfg.GRPCAddr, td)
 		} else {
 			harness.SendOTLPHTTP(t, gwHTTP, td)
-			harness.SendOTLPHTTP(t, singleHTTP, td)
+			harness.SendOTLPHTTP(t, singleCfg.HTTPAddr, td)
 		}
+		time.Sleep(m.pace) // pacing the load, not waiting for a result
 	}
 	t.Logf("sent in %s", time.Since(start).Round(time.Millisecond))
 
 	perBackend := waitForSpans(t, spans, metrics)
-	waitForSpans(t, spans, []string{singleMetrics})
+	waitForSpans(t, spans, []string{singleCfg.MetricsAddr})
 	t.Logf("spans per instance behind the gateway: %v (of %d)", perBackend, spans)
 	for i, n := range perBackend {
 		assert.Positive(t, n, "instance %d behind the gateway got no span", i)
+	}
+	if m.interval > 0 {
+		waitForDelivery(t, want, scaled, single)
+		t.Logf("delivered live within %s of the first request", time.Since(start).Round(time.Millisecond))
 	}
 
 	gw.Stop(t)
@@ -86,24 +127,12 @@ func TestScaleOut(t *testing.T) {
 	checkFigures(t, "one instance", want, single.Capture())
 }
 
-// startInstance starts one otelcol-sessions instance behind the gateway: OTLP/gRPC on addr, its metrics on
-// metricsAddr, its bugsnag exporter delivering to bs.
-func startInstance(t *testing.T, bs *harness.Bugsnag, addr, metricsAddr string) *harness.Collector {
+// startInstance starts an otelcol-sessions instance with the receivers and metrics address of cfg, the wait
+// and summary interval of m, and its bugsnag exporter delivering to bs.
+func startInstance(t *testing.T, m mode, bs *harness.Bugsnag, cfg harness.Config) *harness.Collector {
 	t.Helper()
-	cfg := harness.Config{
-		GRPCAddr: addr, MetricsAddr: metricsAddr, SessionsURL: bs.SessionsURL(), NotifyURL: bs.NotifyURL(),
-		Wait: time.Hour,
-	}
-	return harness.StartCollector(t, cfg.YAML(), harness.KeyEnv)
-}
-
-// startSingle starts the single otelcol-sessions instance, fed directly over OTLP/gRPC and OTLP/HTTP.
-func startSingle(t *testing.T, bs *harness.Bugsnag, grpcAddr, httpAddr, metricsAddr string) *harness.Collector {
-	t.Helper()
-	cfg := harness.Config{
-		GRPCAddr: grpcAddr, HTTPAddr: httpAddr, MetricsAddr: metricsAddr, SessionsURL: bs.SessionsURL(),
-		NotifyURL: bs.NotifyURL(), Wait: time.Hour,
-	}
+	cfg.SessionsURL, cfg.NotifyURL = bs.SessionsURL(), bs.NotifyURL()
+	cfg.Wait, cfg.MaxWait, cfg.SummaryInterval = m.wait, m.maxWait, m.interval
 	return harness.StartCollector(t, cfg.YAML(), harness.KeyEnv)
 }
 
@@ -190,18 +219,18 @@ func firstSeen(seen map[pcommon.TraceID]string, ids map[pcommon.TraceID]bool) st
 	return ""
 }
 
-// randomBatches shuffles spans, each a ptrace.Traces of one span, and joins them into requests of 1 to
+// randomBatches copies spans, each a ptrace.Traces of one span, in random order into requests of 1 to
 // maxBatch spans, so that each trace's spans reach the Collectors spread over many requests, in any order.
 func randomBatches(rng *rand.Rand, spans []ptrace.Traces) []ptrace.Traces {
-	rng.Shuffle(len(spans), func(i, j int) { spans[i], spans[j] = spans[j], spans[i] })
+	order := rng.Perm(len(spans))
 	var batches []ptrace.Traces
-	for len(spans) > 0 {
-		n := min(1+rng.IntN(maxBatch), len(spans))
+	for len(order) > 0 {
+		n := min(1+rng.IntN(maxBatch), len(order))
 		td := ptrace.NewTraces()
-		for _, one := range spans[:n] {
-			one.ResourceSpans().MoveAndAppendTo(td.ResourceSpans())
+		for _, k := range order[:n] {
+			spans[k].ResourceSpans().At(0).CopyTo(td.ResourceSpans().AppendEmpty())
 		}
-		batches, spans = append(batches, td), spans[n:]
+		batches, order = append(batches, td), order[n:]
 	}
 	return batches
 }
@@ -233,6 +262,26 @@ func waitForSpans(t *testing.T, want int, addrs []string) []int64 {
 				arrivalTimeout, lastErr)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// waitForDelivery polls both capture servers until each received as many sessions and error events as want
+// has, and fails t if that takes longer than deliveryTimeout.
+func waitForDelivery(t *testing.T, want harness.Figures, captures ...*harness.Bugsnag) {
+	t.Helper()
+	deadline := time.Now().Add(deliveryTimeout)
+	for _, bs := range captures {
+		for {
+			got := bs.Capture()
+			if got.SessionsStarted >= want.SessionsStarted && int64(got.Events) >= want.Events() {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d of %d sessions and %d of %d error events delivered within %s", got.SessionsStarted,
+					want.SessionsStarted, got.Events, want.Events(), deliveryTimeout)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
 	}
 }
 

@@ -17,6 +17,9 @@ type Config struct {
 	SessionsURL, NotifyURL string
 	// Wait is the sessions processor's wait (0: forward each batch at once).
 	Wait time.Duration
+	// MaxWait is the sessions processor's max_wait, how long spans whose ancestry is missing are held at
+	// most; 0 leaves the processor's default.
+	MaxWait time.Duration
 	// SummaryInterval is the bugsnag exporter's; 0 means an hour, so that only Stop's flush delivers.
 	SummaryInterval time.Duration
 	// Exporter holds more YAML lines for the bugsnag exporter, indented by four spaces, such as
@@ -42,6 +45,9 @@ func (c Config) YAML() string {
 		fmt.Fprintf(&b, "      grpc:\n        endpoint: %s\n", c.GRPCAddr)
 	}
 	fmt.Fprintf(&b, "processors:\n  sessions:\n    wait: %s\n", c.Wait)
+	if c.MaxWait > 0 {
+		fmt.Fprintf(&b, "    max_wait: %s\n", c.MaxWait)
+	}
 	interval := c.SummaryInterval
 	if interval == 0 {
 		interval = time.Hour
