@@ -50,6 +50,7 @@ type mode struct {
 //     while the test runs; the figures must not change. Spans whose parent is in no recording are held for
 //     the max_wait of 10 s, then forwarded as they would be at the shutdown flush.
 func TestScaleOut(t *testing.T) {
+	realdata.Dir(t) // skip before minutes of building where ../shared is absent
 	gateway := harness.BuildNested(t, "integration/gateway", ".", "otelcol-gateway")
 	harness.BuildCollector(t)
 	files, traces, spans := readRecordings(t)
