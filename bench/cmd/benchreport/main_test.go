@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -101,10 +102,32 @@ func TestRun(t *testing.T) {
 	for _, want := range []string{
 		"sdk_overhead_ratio=1.20 child_span_allocs=1.00 session_allocs=3 vs_bugsnag_ratio=2.00 " +
 			"collector_vs_floor=6.00 replay_vs_unmarshal=0.90\n",
-		"| `rss_slope` | n/a |",
+		"| `rss_growth` | n/a |",
 	} {
 		if !strings.Contains(string(report), want) {
 			t.Errorf("the report lacks %q", want)
+		}
+	}
+}
+
+func TestRSSRow(t *testing.T) {
+	for _, c := range []struct {
+		samples, want string
+	}{
+		{"[442 406 434 449 429 427 453 453 441 450]", "| `rss_growth` | 1.01× | flat: ≤ 1.10× | met |"},
+		{"[400 410 420 430 440 450 460 470 480 500]", "| `rss_growth` | 1.14× | flat: ≤ 1.10× | **missed** |"},
+	} {
+		rss, err := parse(strings.NewReader("# commit abc\n" +
+			"BenchmarkRSS-2 1 1 ns/op 1.5 rss_slope_MiB/M\n" +
+			"    rss_test.go:42: VmRSS MiB at every million traces: " + c.samples + "\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		rssRow(func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }, options{mode: "quick"}, rss)
+		row := b.String()
+		if !strings.HasPrefix(row, c.want) || !strings.Contains(row, "from the last full run, commit abc") {
+			t.Errorf("samples %s: row %q, want it to start with %q and name the full run", c.samples, row, c.want)
 		}
 	}
 }
