@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/collector/otelcol"
 	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/processor/batchprocessor"
+	"go.opentelemetry.io/collector/processor/memorylimiterprocessor"
 	"go.opentelemetry.io/collector/receiver"
 	"go.opentelemetry.io/collector/receiver/otlpreceiver"
 	"go.opentelemetry.io/collector/service/telemetry/otelconftelemetry"
@@ -43,12 +44,15 @@ func components() (otelcol.Factories, error) {
 
 	if f.Processors, err = otelcol.MakeFactoryMap[processor.Factory](
 		batchprocessor.NewFactory(),
+		memorylimiterprocessor.NewFactory(),
 		sessionsprocessor.NewFactory(),
 	); err != nil {
 		return otelcol.Factories{}, err
 	}
 	f.ProcessorModules = map[component.Type]string{
-		batchprocessor.NewFactory().Type():    "go.opentelemetry.io/collector/processor/batchprocessor" + modCore,
+		batchprocessor.NewFactory().Type(): "go.opentelemetry.io/collector/processor/batchprocessor" + modCore,
+		memorylimiterprocessor.NewFactory().Type(): "go.opentelemetry.io/collector/processor/memorylimiterprocessor" +
+			modCore,
 		sessionsprocessor.NewFactory().Type(): modSelf + "/collectorext/sessionsprocessor",
 	}
 

@@ -22,7 +22,7 @@ func TestComponents(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, f.Telemetry)
 	checkFactories(t, "receivers", f.Receivers, f.ReceiverModules, "otlp")
-	checkFactories(t, "processors", f.Processors, f.ProcessorModules, "batch", "sessions")
+	checkFactories(t, "processors", f.Processors, f.ProcessorModules, "batch", "memory_limiter", "sessions")
 	checkFactories(t, "exporters", f.Exporters, f.ExporterModules, "debug", "otlp_grpc", "otlp_http", "bugsnag")
 	checkFactories(t, "connectors", f.Connectors, f.ConnectorModules, "sessions")
 	checkFactories(t, "extensions", f.Extensions, f.ExtensionModules, "file_storage")

@@ -66,8 +66,10 @@ func (cfg *Config) Validate() error {
 	if cfg.HTTP.Endpoint != "" || cfg.HTTP.ProxyURL != "" || len(cfg.HTTP.Headers) > 0 || cfg.HTTP.Auth.HasValue() {
 		errs = append(errs, errHTTPUnsupported)
 	}
+	opts := cfg.deliveryOptions(zap.NewNop(), nil)
+	seen := map[string]bool{} // an option at fault is reported once, not once per key
 	if cfg.APIKey != "" {
-		errs = append(errs, checkKey("api_key", cfg.APIKey, cfg.deliveryOptions(zap.NewNop(), nil)))
+		errs = append(errs, checkKey("api_key", cfg.APIKey, opts, seen))
 	}
 	for _, svc := range sortedServices(cfg.APIKeysByService) {
 		if svc == "" {
@@ -75,18 +77,24 @@ func (cfg *Config) Validate() error {
 			continue
 		}
 		name := fmt.Sprintf("api_keys_by_service[%q]", svc)
-		errs = append(errs, checkKey(name, cfg.APIKeysByService[svc], cfg.deliveryOptions(zap.NewNop(), nil)))
+		errs = append(errs, checkKey(name, cfg.APIKeysByService[svc], opts, seen))
 	}
 	return errors.Join(errs...)
 }
 
 // checkKey runs exporter.New's validation of key and the options without starting anything; its messages
-// never contain the key.
-func checkKey(field string, key configopaque.String, opts []sessionsexporter.Option) error {
-	if err := sessionsexporter.Validate(string(key), opts...); err != nil {
+// never contain the key. A fault of the key is reported under field; a fault of the options (endpoints,
+// summary_interval), which names its option, as it is, unless seen holds it already.
+func checkKey(field string, key configopaque.String, opts []sessionsexporter.Option, seen map[string]bool) error {
+	if err := sessionsexporter.Validate(string(key)); err != nil {
 		return fmt.Errorf("%s: %w", field, err)
 	}
-	return nil
+	err := sessionsexporter.Validate(string(key), opts...)
+	if err == nil || seen[err.Error()] {
+		return nil
+	}
+	seen[err.Error()] = true
+	return err
 }
 
 // deliveryOptions returns the options of every exporter.Exporter the configuration asks for.

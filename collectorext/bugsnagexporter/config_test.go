@@ -3,6 +3,7 @@ package bugsnagexporter
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,4 +113,25 @@ func TestConfigDumpRedactsKeys(t *testing.T) {
 			assert.NotContains(t, out, testKey2, verb)
 		}
 	}
+}
+
+// TestValidateNamesTheOptionAtFault: a bad endpoint or summary interval is reported as such, once, not as a
+// fault of api_key or of each key of api_keys_by_service.
+func TestValidateNamesTheOptionAtFault(t *testing.T) {
+	cfg := newDefaultConfig()
+	cfg.APIKey = testKey
+	cfg.APIKeysByService = map[string]configopaque.String{"shop": testKey2}
+	cfg.SummaryInterval = -time.Second
+	cfg.SessionsEndpoint = "http://127.0.0.1:9/sessions"
+	err := cfg.Validate()
+	require.Error(t, err)
+	msg := err.Error()
+	assert.Contains(t, msg, "summary interval")
+	assert.Contains(t, msg, "notify endpoint")
+	assert.NotContains(t, msg, "api_key")
+	assert.Equal(t, 1, strings.Count(msg, "summary interval"), "reported once: %s", msg)
+
+	cfg = newDefaultConfig()
+	cfg.APIKey = "not-a-key"
+	require.ErrorContains(t, cfg.Validate(), "api_key: ")
 }
