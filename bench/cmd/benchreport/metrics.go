@@ -59,7 +59,8 @@ func metrics(bench, replay *results) []metric {
 				"the floor's (= floor spans per CPU second / its spans per CPU second)",
 		},
 		{
-			name: "replay_vs_unmarshal", format: "%.2f", target: "≥ 0.8", met: func(v float64) bool { return v >= 0.8 },
+			name: "replay_vs_unmarshal", format: "%.2f", target: "≥ 0.8",
+			met:   func(v float64) bool { return v >= 0.8 },
 			value: med(replay, "Unmarshal/"+largestFile, "ns/op") / med(replay, "Replay/"+largestFile, "ns/op"),
 			what:  "replay's throughput on the largest recording / bare pdata JSON unmarshalling's (wall time)",
 		},
