@@ -36,7 +36,8 @@ func (sp *sessionsProcessor) resolveInto(ts *traceState, now time.Time, out ptra
 	if !final {
 		waiting = tentative(t, ts.standIns)
 	}
-	var keep []bool // per span in forEachSpan order, once one span stays held
+	ids := make([]string, len(t.Sessions)) // each session's session.id, formatted once
+	var keep []bool                        // per span in forEachSpan order, once one span stays held
 	n, kept, unresolved := 0, 0, false
 	forEachSpan(ts.pending, func(res pcommon.Resource, span ptrace.Span) {
 		defer func() { n++ }()
@@ -56,7 +57,10 @@ func (sp *sessionsProcessor) resolveInto(ts *traceState, now time.Time, out ptra
 				sid = a
 			}
 			if _, has := span.Attributes().Get(AttrSessionID); !has {
-				span.Attributes().PutStr(AttrSessionID, sid.String())
+				if ids[i] == "" {
+					ids[i] = sid.String()
+				}
+				span.Attributes().PutStr(AttrSessionID, ids[i])
 				c.tagged++
 			}
 		} else if missingAncestor(parents, span.ParentSpanID()) {

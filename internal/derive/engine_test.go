@@ -215,3 +215,13 @@ func TestSharedHalvesHaveTheirOwnSessions(t *testing.T) {
 	assert.NotEqual(t, caller, callee)
 	assert.Equal(t, spanID("02"), tr.Sessions[callee].EntrySpanID)
 }
+
+// TestSessionIDIsUUIDv5: the allocation-free SessionID gives what the uuid package's NewSHA1 gives.
+func TestSessionIDIsUUIDv5(t *testing.T) {
+	for i := range 256 {
+		tid := pcommon.TraceID{byte(i), 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, byte(255 - i)}
+		sid := pcommon.SpanID{7, byte(i), 5, 4, 3, 2, 1, byte(i * 7)}
+		name := append(append([]byte{}, tid[:]...), sid[:]...)
+		assert.Equal(t, uuid.NewSHA1(idNamespace, name), SessionID(tid, sid))
+	}
+}
