@@ -43,7 +43,10 @@ func (sp *sessionsProcessor) resolveInto(ts *traceState, now time.Time, out ptra
 		defer func() { n++ }()
 		sid := uuid.Nil
 		i, inSession := sessionIndex(t, span.SpanID(), span.Kind())
-		if !final && ((inSession && waiting[i]) || (!inSession && missingAncestor(parents, span.ParentSpanID()))) {
+		// Outside any session below a missing ancestor; once one such span is found in a final resolution,
+		// the others need no walk.
+		orphan := !inSession && (!final || !unresolved) && missingAncestor(parents, span.ParentSpanID())
+		if !final && (orphan || (inSession && waiting[i])) {
 			if keep == nil {
 				keep = make([]bool, ts.pending.SpanCount())
 			}
@@ -63,7 +66,7 @@ func (sp *sessionsProcessor) resolveInto(ts *traceState, now time.Time, out ptra
 				span.Attributes().PutStr(AttrSessionID, ids[i])
 				c.tagged++
 			}
-		} else if missingAncestor(parents, span.ParentSpanID()) {
+		} else if orphan {
 			unresolved = true
 		}
 		if len(ts.standIns) < maxStandIns {
