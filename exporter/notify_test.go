@@ -184,3 +184,23 @@ func TestRequestFromAttributes(t *testing.T) {
 		})
 	}
 }
+
+// TestNotifyBodyEqualsOneMarshal checks that splicing encoded events into the body gives the bytes that
+// marshalling the whole payload at once gives.
+func TestNotifyBodyEqualsOneMarshal(t *testing.T) {
+	events := []rawJSONEvent{[]byte(`{"payloadVersion":"4","unhandled":true}`), []byte(`{"context":"GET /x"}`)}
+	for n := 1; n <= len(events); n++ {
+		got, err := notifyBody("0123456789abcdef0123456789abcdef", events[:n])
+		require.NoError(t, err)
+		raws := make([]json.RawMessage, n)
+		for i := range raws {
+			raws[i] = events[i]
+		}
+		want, err := json.Marshal(struct {
+			notifyHeadJSON
+			Events []json.RawMessage `json:"events"`
+		}{notifyHeadJSON{"0123456789abcdef0123456789abcdef", notifyPayloadVersion, notifier()}, raws})
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got))
+	}
+}

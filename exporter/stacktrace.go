@@ -1,7 +1,6 @@
 package exporter
 
 import (
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,17 +16,6 @@ type frameJSON struct {
 
 // maxRawFrame caps the text of the single frame sent for a trace no parser understood.
 const maxRawFrame = 1024
-
-var (
-	// goFileLine is the second line of a Go frame: "\t/app/main.go:42 +0x1d".
-	goFileLine = regexp.MustCompile(`^\t(.+):(\d+)(?: \+0x[0-9a-f]+)?$`)
-	// javaFrame is "\tat com.example.Foo.bar(Foo.java:42)" (also "(Native Method)", "(Unknown Source)").
-	javaFrame = regexp.MustCompile(`^\s*at ([^\s(]+)\(([^()]*)\)$`)
-	// pythonFrame is `  File "/app/main.py", line 10, in main`.
-	pythonFrame = regexp.MustCompile(`^\s*File "(.+)", line (\d+), in (.+)$`)
-	// jsFrame is "    at fn (/app/x.js:12:19)" or "    at /app/x.js:12:19" (V8).
-	jsFrame = regexp.MustCompile(`^\s*at (?:(.+?) \()?(.+?):(\d+):(\d+)\)?$`)
-)
 
 // parseStacktrace turns exception.stacktrace into Bugsnag frames, innermost first. It understands Go
 // (panics and runtime/debug.Stack), Java, Python and JavaScript (V8) traces. Any other non-empty text becomes
@@ -53,12 +41,12 @@ func parseStacktrace(trace string) (frames []frameJSON, raw bool) {
 func parseGo(lines []string) []frameJSON {
 	var frames []frameJSON
 	for i := 1; i < len(lines); i++ {
-		m := goFileLine.FindStringSubmatch(lines[i])
+		file, line, ok := goFileLine(lines[i])
 		fn := lines[i-1]
-		if m == nil || fn == "" || fn[0] == '\t' || strings.HasPrefix(m[1], "at ") {
+		if !ok || fn == "" || fn[0] == '\t' || strings.HasPrefix(file, "at ") {
 			continue
 		}
-		frames = append(frames, frameJSON{File: m[1], LineNumber: atoi(m[2]), Method: goFunction(fn)})
+		frames = append(frames, frameJSON{File: file, LineNumber: atoi(line), Method: goFunction(fn)})
 	}
 	return frames
 }
@@ -86,12 +74,12 @@ func parseJava(lines []string) []frameJSON {
 			// TODO(#4): causes could become further exceptions[] entries instead of being left out.
 			break
 		}
-		m := javaFrame.FindStringSubmatch(l)
-		if m == nil {
+		method, location, ok := javaFrameLine(l)
+		if !ok {
 			continue
 		}
-		f := frameJSON{File: m[2], Method: m[1]}
-		if file, line, ok := strings.Cut(m[2], ":"); ok {
+		f := frameJSON{File: location, Method: method}
+		if file, line, ok := strings.Cut(location, ":"); ok {
 			f.File, f.LineNumber = file, atoi(line)
 		}
 		frames = append(frames, f)
@@ -103,8 +91,8 @@ func parseJava(lines []string) []frameJSON {
 func parsePython(lines []string) []frameJSON {
 	var frames []frameJSON
 	for _, l := range lines {
-		if m := pythonFrame.FindStringSubmatch(l); m != nil {
-			frames = append(frames, frameJSON{File: m[1], LineNumber: atoi(m[2]), Method: m[3]})
+		if file, line, fn, ok := pythonFrameLine(l); ok {
+			frames = append(frames, frameJSON{File: file, LineNumber: atoi(line), Method: fn})
 		}
 	}
 	slices.Reverse(frames)
@@ -115,11 +103,11 @@ func parsePython(lines []string) []frameJSON {
 func parseJS(lines []string) []frameJSON {
 	var frames []frameJSON
 	for _, l := range lines {
-		m := jsFrame.FindStringSubmatch(l)
-		if m == nil {
+		fn, file, line, column, ok := jsFrameLine(l)
+		if !ok {
 			continue
 		}
-		frames = append(frames, frameJSON{File: m[2], LineNumber: atoi(m[3]), ColumnNumber: atoi(m[4]), Method: m[1]})
+		frames = append(frames, frameJSON{File: file, LineNumber: atoi(line), ColumnNumber: atoi(column), Method: fn})
 	}
 	return frames
 }

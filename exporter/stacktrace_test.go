@@ -120,3 +120,4 @@ ZeroDivisionError: division by zero`,
 		})
 	}
 }
+

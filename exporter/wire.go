@@ -87,12 +87,12 @@ type sessionsPayloadJSON struct {
 	SessionCounts []sessionCountJSON `json:"sessionCounts"`
 }
 
-// notifyPayloadJSON is the body of one Notify API request; events are encoded one by one beforehand.
-type notifyPayloadJSON struct {
-	APIKey         string         `json:"apiKey"`
-	PayloadVersion string         `json:"payloadVersion"`
-	Notifier       notifierJSON   `json:"notifier"`
-	Events         []rawJSONEvent `json:"events"`
+// notifyHeadJSON is the body of one Notify API request but for its events, which are encoded one by one
+// beforehand and spliced in after these fields (notifyBody).
+type notifyHeadJSON struct {
+	APIKey         string       `json:"apiKey"`
+	PayloadVersion string       `json:"payloadVersion"`
+	Notifier       notifierJSON `json:"notifier"`
 }
 
 type eventJSON struct {
