@@ -36,12 +36,14 @@ type bugsnagExporter struct {
 	route   *router // nil until Start
 	tb      *metadata.TelemetryBuilder
 
-	held  *handedOver // nil unless sending_queue is persistent
-	known *knownSessions
+	held    *handedOver // nil unless sending_queue is persistent
+	known   *knownSessions
+	engines *derive.Pool
 }
 
 func newBugsnagExporter(set exporter.Settings, cfg *Config) *bugsnagExporter {
-	be := &bugsnagExporter{cfg: cfg, set: set, logger: set.Logger, known: newKnownSessions()}
+	be := &bugsnagExporter{cfg: cfg, set: set, logger: set.Logger, known: newKnownSessions(),
+		engines: derive.NewPool(derive.Config{JoinTagged: true})}
 	if cfg.Queue.HasValue() && cfg.Queue.Get().StorageID != nil {
 		maxAge := time.Duration(0)
 		if cfg.Retry.Enabled && cfg.Retry.MaxElapsedTime > 0 {
@@ -137,7 +139,8 @@ func (be *bugsnagExporter) pushTraces(ctx context.Context, td ptrace.Traces) err
 // derive derives td on its own, joining tagged spans to sessions of earlier batches, and emits its sessions
 // and error events to r.
 func (be *bugsnagExporter) derive(r *router, td ptrace.Traces) {
-	eng := derive.New(derive.Config{JoinTagged: true})
+	eng := be.engines.Get()
+	defer be.engines.Put(eng)
 	eng.Add(td)
 	be.known.mu.Lock()
 	defer be.known.mu.Unlock()

@@ -26,6 +26,7 @@ type sessionsConnector struct {
 
 	dims    []string
 	rules   derive.Config
+	engines *derive.Pool
 	next    consumer.Metrics
 	limiter *dimensionLimiter
 	tel     *metadata.TelemetryBuilder
@@ -45,6 +46,7 @@ func newSessionsConnector(set connector.Settings, cfg *Config, next consumer.Met
 	return &sessionsConnector{
 		dims:    cfg.Dimensions,
 		rules:   cfg.rules(),
+		engines: derive.NewPool(cfg.rules()),
 		next:    next,
 		limiter: newDimensionLimiter(len(cfg.Dimensions), cfg.MaxDimensionValues),
 		tel:     tel,
@@ -71,10 +73,11 @@ func (sc *sessionsConnector) ConsumeTraces(ctx context.Context, td ptrace.Traces
 	// its own). Run the sessions processor first, or hold traces here.
 	agg := newAggregate(sc.dims, sc.limiter)
 	agg.index(td)
-	eng := derive.New(sc.rules)
+	eng := sc.engines.Get()
 	eng.Add(td)
 	var traces []derive.Trace
 	eng.ResolveAll(func(t derive.Trace) { traces = append(traces, t) })
+	sc.engines.Put(eng)
 	sc.mu.Lock()
 	for _, t := range traces {
 		agg.add(t, sc.counted)

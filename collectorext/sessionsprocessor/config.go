@@ -74,5 +74,6 @@ func (cfg *Config) rules() derive.Config {
 		ConsumerEntries:     cfg.ConsumerEntries,
 		InternalRootEntries: cfg.InternalRootEntries,
 		ServerClientErrors:  cfg.ServerClientErrors,
+		SpanSessions:        true,
 	}
 }

@@ -25,12 +25,13 @@ import (
 // spans. ConsumeTraces never blocks on the wait: held data leaves through the background loop, or through
 // the ConsumeTraces call that overflows max_traces.
 type sessionsProcessor struct {
-	cfg    *Config
-	rules  derive.Config
-	logger *zap.Logger
-	next   consumer.Traces
-	tel    *metadata.TelemetryBuilder
-	now    func() time.Time
+	cfg     *Config
+	rules   derive.Config
+	engines *derive.Pool
+	logger  *zap.Logger
+	next    consumer.Traces
+	tel     *metadata.TelemetryBuilder
+	now     func() time.Time
 
 	mu       sync.Mutex
 	traces   map[pcommon.TraceID]*traceState
@@ -48,13 +49,14 @@ type sessionsProcessor struct {
 
 func newSessionsProcessor(set processor.Settings, cfg *Config, next consumer.Traces) (*sessionsProcessor, error) {
 	sp := &sessionsProcessor{
-		cfg:    cfg,
-		rules:  cfg.rules(),
-		logger: set.Logger,
-		next:   next,
-		now:    time.Now,
-		traces: make(map[pcommon.TraceID]*traceState),
-		stop:   make(chan struct{}),
+		cfg:     cfg,
+		rules:   cfg.rules(),
+		engines: derive.NewPool(cfg.rules()),
+		logger:  set.Logger,
+		next:    next,
+		now:     time.Now,
+		traces:  make(map[pcommon.TraceID]*traceState),
+		stop:    make(chan struct{}),
 	}
 	tel, err := metadata.NewTelemetryBuilder(set.TelemetrySettings, sp.nHeld.Load)
 	if err != nil {

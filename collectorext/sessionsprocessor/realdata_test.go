@@ -69,7 +69,7 @@ func readWhole(t *testing.T, path string) ([]ptrace.Traces, map[spanKey]string) 
 	f, err := os.Open(path)
 	require.NoError(t, err)
 	defer f.Close()
-	eng := derive.New(derive.Config{})
+	eng := derive.New(derive.Config{SpanSessions: true})
 	var spans []ptrace.Traces
 	_, err = tracefile.Read(path, f, func(td ptrace.Traces) {
 		eng.Add(td)

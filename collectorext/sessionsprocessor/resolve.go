@@ -24,7 +24,8 @@ const (
 // missing ancestor, and every span of a session whose entry span is one only because its parent is missing
 // (without OTLP's flags, a nested SERVER span looks so until the request's entry span comes).
 func (sp *sessionsProcessor) resolveInto(ts *traceState, now time.Time, out ptrace.Traces, c *counts, final bool) {
-	eng := derive.New(sp.rules)
+	eng := sp.engines.Get()
+	defer sp.engines.Put(eng)
 	if len(ts.standIns) > 0 {
 		eng.Add(standInTraces(ts.id, ts.standIns))
 	}
@@ -140,8 +141,7 @@ func adoptions(t derive.Trace, trace pcommon.TraceID, standIns []standIn) map[uu
 
 // sessionIndex returns the index in t.Sessions of the session of the span with this id and kind.
 func sessionIndex(t derive.Trace, id pcommon.SpanID, kind ptrace.SpanKind) (int, bool) {
-	i, ok := t.SpanSessions[derive.SpanRef{ID: id, Kind: kind}]
-	return i, ok
+	return t.SessionOf(derive.SpanRef{ID: id, Kind: kind})
 }
 
 // ancestry maps the id of every span known for ts to its parent id.

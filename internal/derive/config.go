@@ -14,4 +14,6 @@ type Config struct {
 	// session it starts would have, and which is an entry span or outside any session in the data seen,
 	// belongs to that session, started elsewhere. Such sessions come out with Joined set.
 	JoinTagged bool
+	// SpanSessions fills Trace.SpanSessions, for components that tag spans with their session.
+	SpanSessions bool
 }

@@ -36,16 +36,22 @@ type traceState struct {
 type Engine struct {
 	cfg       Config
 	resources []*Resource
-	resIndex  map[string]int32
+	resIndex  map[resourceKey]int32
 	traces    map[pcommon.TraceID]*traceState
 	stats     Stats
+	buf       scratch
+	peak      int // most traces held at once since the maps were made
 }
+
+// resetMapsAbove is the number of traces held at once beyond which Reset makes the engine's map anew: a Go
+// map never shrinks, and walking or clearing one costs what its largest size was.
+const resetMapsAbove = 1024
 
 // New returns an engine that applies the rules chosen by cfg.
 func New(cfg Config) *Engine {
 	return &Engine{
 		cfg:      cfg,
-		resIndex: make(map[string]int32),
+		resIndex: make(map[resourceKey]int32),
 		traces:   make(map[pcommon.TraceID]*traceState),
 	}
 }
@@ -76,6 +82,7 @@ func (e *Engine) addSpan(sp ptrace.Span, res int32) {
 	if !ok {
 		ts = &traceState{}
 		e.traces[tid] = ts
+		e.peak = max(e.peak, len(e.traces))
 	}
 	if len(ts.spans) >= MaxTraceSpans {
 		e.stats.OversizedSpans++
@@ -89,15 +96,28 @@ func (e *Engine) addSpan(sp ptrace.Span, res int32) {
 }
 
 func (e *Engine) intern(r pcommon.Resource) int32 {
-	res := newResource(r.Attributes())
-	key := res.key()
+	key := readResourceKey(r.Attributes())
 	if i, ok := e.resIndex[key]; ok {
 		return i
 	}
 	i := int32(len(e.resources)) //nolint:gosec // at most one resource per span, so below 2^31 in practice
-	e.resources = append(e.resources, &res)
+	e.resources = append(e.resources, key.resource())
 	e.resIndex[key] = i
 	return i
+}
+
+// Reset forgets every trace, resource and count, as New would, but keeps the memory that resolving reuses,
+// so that one engine can derive batch after batch. Resources handed out in resolved traces stay valid.
+func (e *Engine) Reset() {
+	if e.peak > resetMapsAbove {
+		e.traces, e.peak = make(map[pcommon.TraceID]*traceState), 0
+	} else {
+		clear(e.traces)
+	}
+	clear(e.resources)
+	e.resources = e.resources[:0]
+	clear(e.resIndex)
+	e.stats = Stats{}
 }
 
 // Pending returns the number of traces held, not yet resolved.

@@ -20,7 +20,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // TestNestedServerSpansShareOneSession is the router-middleware case from public bug reports: an outer and an
 // inner SERVER span of the same service in one request make one session, and every span carries its id.
 func TestNestedServerSpansShareOneSession(t *testing.T) {
-	e := New(Config{})
+	e := New(Config{SpanSessions: true})
 	e.Add(build(
 		sp{svc: "api", id: "01", parent: "99", kind: server},
 		sp{svc: "api", id: "02", parent: "01", kind: server},
@@ -32,7 +32,7 @@ func TestNestedServerSpansShareOneSession(t *testing.T) {
 	require.Len(t, tr.Sessions, 1)
 	assert.Equal(t, SessionID(traceID("t1"), spanID("01")), tr.Sessions[0].ID)
 	for id, kind := range map[string]ptrace.SpanKind{"01": server, "02": server, "03": client, "04": internal} {
-		assert.Equal(t, 0, tr.SpanSessions[SpanRef{ID: spanID(id), Kind: kind}], "span %s", id)
+		assert.Equal(t, 0, spanSession(t, tr, id, kind), "span %s", id)
 	}
 	assert.Len(t, tr.SpanSessions, 4)
 }
@@ -201,7 +201,7 @@ func TestLookAlikeSpansResolveTheSameInAnyOrder(t *testing.T) {
 // TestSharedHalvesHaveTheirOwnSessions names spans by id and kind: a Zipkin shared SERVER half starts its own
 // session while its CLIENT twin, with the same id, stays in the caller's.
 func TestSharedHalvesHaveTheirOwnSessions(t *testing.T) {
-	e := New(Config{})
+	e := New(Config{SpanSessions: true})
 	e.Add(build(
 		sp{svc: "a", id: "01", kind: server},
 		sp{svc: "a", id: "02", parent: "01", kind: client},
@@ -209,9 +209,9 @@ func TestSharedHalvesHaveTheirOwnSessions(t *testing.T) {
 	))
 	tr, _ := e.Resolve(traceID("t1"))
 	require.Len(t, tr.Sessions, 2)
-	caller := tr.SpanSessions[SpanRef{ID: spanID("02"), Kind: client}]
-	callee := tr.SpanSessions[SpanRef{ID: spanID("02"), Kind: server}]
-	assert.Equal(t, tr.SpanSessions[SpanRef{ID: spanID("01"), Kind: server}], caller)
+	caller := spanSession(t, tr, "02", client)
+	callee := spanSession(t, tr, "02", server)
+	assert.Equal(t, spanSession(t, tr, "01", server), caller)
 	assert.NotEqual(t, caller, callee)
 	assert.Equal(t, spanID("02"), tr.Sessions[callee].EntrySpanID)
 }
@@ -224,4 +224,12 @@ func TestSessionIDIsUUIDv5(t *testing.T) {
 		name := append(append([]byte{}, tid[:]...), sid[:]...)
 		assert.Equal(t, uuid.NewSHA1(idNamespace, name), SessionID(tid, sid))
 	}
+}
+
+// spanSession returns the index of the session of the span with this id and kind, which must be in one.
+func spanSession(t *testing.T, tr Trace, id string, kind ptrace.SpanKind) int {
+	t.Helper()
+	i, ok := tr.SessionOf(SpanRef{ID: spanID(id), Kind: kind})
+	require.True(t, ok, "span %s (%v) is in no session", id, kind)
+	return i
 }

@@ -32,7 +32,7 @@ func TestJoinTagged(t *testing.T) {
 
 	t.Run("late child", func(t *testing.T) {
 		td := tagged(build(sp{svc: "a", id: "05", parent: "04", kind: internal, exc: escaped(false)}), entry)
-		tr := resolveOne(t, Config{JoinTagged: true}, td)
+		tr := resolveOne(t, Config{JoinTagged: true, SpanSessions: true}, td)
 		require.Len(t, tr.Sessions, 1)
 		assert.True(t, tr.Sessions[0].Joined)
 		assert.Equal(t, entry, tr.Sessions[0].ID.String())
@@ -49,7 +49,7 @@ func TestJoinTagged(t *testing.T) {
 			sp{svc: "a", id: "03", parent: "02", kind: server, err: true},
 			sp{svc: "a", id: "06", parent: "03", kind: internal},
 		), entry)
-		tr := resolveOne(t, Config{JoinTagged: true}, td)
+		tr := resolveOne(t, Config{JoinTagged: true, SpanSessions: true}, td)
 		require.Len(t, tr.Sessions, 1, "joins the session, starts none")
 		assert.True(t, tr.Sessions[0].Joined)
 		assert.Len(t, tr.SpanSessions, 2, "its child is in the session too")
@@ -62,14 +62,14 @@ func TestJoinTagged(t *testing.T) {
 	t.Run("own session", func(t *testing.T) {
 		td := tagged(build(sp{svc: "a", id: "01", kind: server}, sp{svc: "a", id: "02", parent: "01", kind: internal}),
 			entry)
-		tr := resolveOne(t, Config{JoinTagged: true}, td)
+		tr := resolveOne(t, Config{JoinTagged: true, SpanSessions: true}, td)
 		require.Len(t, tr.Sessions, 1)
 		assert.False(t, tr.Sessions[0].Joined, "the entry span's own id starts its session")
 		assert.Len(t, tr.SpanSessions, 2)
 	})
 	t.Run("manual SDK session", func(t *testing.T) {
 		td := tagged(build(sp{svc: "a", id: "01", kind: server}), "0b0d2a8e-8a8d-4d5e-9f6b-6a5f1c2d3e4f")
-		tr := resolveOne(t, Config{JoinTagged: true}, td)
+		tr := resolveOne(t, Config{JoinTagged: true, SpanSessions: true}, td)
 		require.Len(t, tr.Sessions, 1)
 		assert.False(t, tr.Sessions[0].Joined, "a version 4 id is no derived session")
 	})

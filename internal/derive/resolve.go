@@ -1,6 +1,9 @@
 package derive
 
 import (
+	"bytes"
+	"slices"
+
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
@@ -11,72 +14,93 @@ const (
 	unknown       = -3 // not computed yet
 )
 
-// resolver resolves one trace.
+// resolver resolves one trace. Its spans are in canonical order, which sorts them by id: the spans that share
+// an id are side by side, and a span's parent is found by binary search.
 type resolver struct {
 	e      *Engine
 	spans  []spanRec
-	first  map[pcommon.SpanID]int32 // first span with an id
-	next   []int32                  // next span with the same id, or -1
 	dup    []bool
 	parent []int32
 	entry  []bool
 	sess   []int32
+	path   []int32 // sessionOf's walk
+}
+
+// scratch is the memory the engine reuses from one trace's resolution to the next.
+type scratch struct {
+	perm, inverse []int32
+	spans         []spanRec
+	resolver      resolver
 }
 
 func (e *Engine) resolve(id pcommon.TraceID, ts *traceState) Trace {
-	e.canonicalize(ts)
-	n := len(ts.spans)
-	r := &resolver{
-		e: e, spans: ts.spans, first: make(map[pcommon.SpanID]int32, n),
-		next: make([]int32, n), dup: make([]bool, n), parent: make([]int32, n), entry: make([]bool, n),
-		sess: make([]int32, n),
+	spans := e.canonicalize(ts)
+	n := len(spans)
+	r := &e.buf.resolver
+	*r = resolver{
+		e: e, spans: spans, dup: resize(r.dup, n), parent: resize(r.parent, n), entry: resize(r.entry, n),
+		sess: resize(r.sess, n), path: r.path[:0],
 	}
 	r.index()
 	for i := range r.spans {
 		r.parent[i] = r.parentOf(int32(i))
 	}
-	t := Trace{ID: id, SpanSessions: make(map[SpanRef]int, n)}
+	t := Trace{ID: id}
 	r.startSessions(&t)
 	if e.cfg.JoinTagged {
 		r.joinSessions(&t)
+	}
+	if e.cfg.SpanSessions {
+		t.SpanSessions = make([]SpanSession, 0, n)
 	}
 	for i := range r.spans {
 		if r.dup[i] {
 			continue
 		}
 		t.Spans++
-		if s := r.sessionOf(int32(i)); s >= 0 {
-			t.SpanSessions[SpanRef{ID: r.spans[i].id, Kind: r.spans[i].kind}] = int(s)
+		if s := r.sessionOf(int32(i)); s >= 0 && e.cfg.SpanSessions {
+			t.SpanSessions = appendSpanSession(t.SpanSessions, SpanRef{ID: r.spans[i].id, Kind: r.spans[i].kind}, int(s))
 		}
 	}
 	r.errorEvents(&t, ts.exc)
+	clear(spans) // let go of the strings and maps of the spans, which the scratch memory would keep alive
+	r.spans = nil
 	return t
 }
 
-// index chains spans by id and marks exact repeats (same id, kind, parent and start) as duplicates.
+// resize returns s with length n and every element zero, reusing its memory when it is large enough.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+// index marks exact repeats (same id, kind, parent and start) as duplicates: in canonical order they follow
+// the span they repeat.
 func (r *resolver) index() {
-	for i := range r.spans {
-		r.next[i] = -1
-		s := &r.spans[i]
-		j, ok := r.first[s.id]
-		if !ok {
-			r.first[s.id] = int32(i)
-			continue
-		}
-		for ; ; j = r.next[j] {
-			o := &r.spans[j]
-			if o.kind == s.kind && o.parent == s.parent && o.start == s.start {
-				r.dup[i] = true
-				r.e.stats.DuplicateSpans++
-				r.e.stats.Spans--
-				break
-			}
-			if r.next[j] < 0 {
-				r.next[j] = int32(i)
-				break
-			}
+	for i := 1; i < len(r.spans); i++ {
+		s, o := &r.spans[i], &r.spans[i-1]
+		if o.id == s.id && o.kind == s.kind && o.parent == s.parent && o.start == s.start {
+			r.dup[i] = true
+			r.e.stats.DuplicateSpans++
+			r.e.stats.Spans--
 		}
 	}
+}
+
+// withID returns the range of spans whose id is id.
+func (r *resolver) withID(id pcommon.SpanID) (lo, hi int32) {
+	i, _ := slices.BinarySearchFunc(r.spans, id, func(s spanRec, id pcommon.SpanID) int {
+		return bytes.Compare(s.id[:], id[:])
+	})
+	lo, hi = int32(i), int32(i) //nolint:gosec // below MaxTraceSpans
+	for int(hi) < len(r.spans) && r.spans[hi].id == id {
+		hi++
+	}
+	return lo, hi
 }
 
 // parentOf finds the span's parent. A SERVER span that shares its id with a CLIENT span is a Zipkin shared
@@ -85,8 +109,12 @@ func (r *resolver) index() {
 func (r *resolver) parentOf(i int32) int32 {
 	s := &r.spans[i]
 	if s.kind == ptrace.SpanKindServer {
-		for j := r.first[s.id]; j >= 0; j = r.next[j] {
-			if j != i && r.spans[j].kind == ptrace.SpanKindClient {
+		lo := i
+		for lo > 0 && r.spans[lo-1].id == s.id {
+			lo--
+		}
+		for j := lo; int(j) < len(r.spans) && r.spans[j].id == s.id; j++ {
+			if j != i && !r.dup[j] && r.spans[j].kind == ptrace.SpanKindClient {
 				return j
 			}
 		}
@@ -94,12 +122,9 @@ func (r *resolver) parentOf(i int32) int32 {
 	if s.parent.IsEmpty() {
 		return noParent
 	}
-	j, ok := r.first[s.parent]
-	if !ok {
-		return missingParent
-	}
+	lo, hi := r.withID(s.parent)
 	best := int32(missingParent)
-	for ; j >= 0; j = r.next[j] {
+	for j := lo; j < hi; j++ {
 		if j == i || r.dup[j] {
 			continue
 		}

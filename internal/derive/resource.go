@@ -1,6 +1,7 @@
 package derive
 
 import (
+	"cmp"
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -34,44 +35,79 @@ func (r Resource) Release() session.Release {
 	return session.Release{Service: r.Service, Version: r.App.Version, ReleaseStage: r.App.ReleaseStage}
 }
 
-func newResource(attrs pcommon.Map) Resource {
-	r := Resource{
-		Service: attrString(attrs, attrServiceName),
-		App: session.App{
-			Version:      attrString(attrs, attrServiceVersion),
-			ReleaseStage: attrString(attrs, attrDeploymentEnv),
-		},
-		Device: session.Device{
-			Hostname: attrString(attrs, attrHostName),
-			OSName:   attrString(attrs, attrOSType),
-		},
-	}
-	if r.App.ReleaseStage == "" {
-		r.App.ReleaseStage = attrString(attrs, attrDeploymentEnvOld)
-	}
-	if v := attrString(attrs, attrRuntimeVersion); v != "" {
-		name := attrString(attrs, attrRuntimeName)
-		if name == "" {
-			name = defaultRuntimeVersion
-		}
-		r.Device.RuntimeVersions = map[string]string{strings.ToLower(name): v}
-	}
-	return r
+// resourceKey is what a resource's attributes give the engine, once read: equal keys make equal Resources.
+type resourceKey struct {
+	service, version, stage, host, os string
+	runtime, runtimeVersion           string // runtime is lower case, and empty when runtimeVersion is
 }
 
-// key identifies equal resources, so that the engine keeps one copy of each.
-func (r Resource) key() string {
-	var b strings.Builder
-	for _, s := range []string{r.Service, r.App.Version, r.App.ReleaseStage, r.Device.Hostname, r.Device.OSName} {
-		b.WriteString(s)
-		b.WriteByte(0)
+// Bits of the resource attributes readResourceKey has seen, so that of two attributes with one key the
+// first counts, as pcommon.Map.Get finds it.
+const (
+	seenService = 1 << iota
+	seenVersion
+	seenEnv
+	seenEnvOld
+	seenHost
+	seenOS
+	seenRuntime
+	seenRuntimeVersion
+)
+
+// readResourceKey reads the attributes the engine keeps of a resource in one pass over them.
+func readResourceKey(attrs pcommon.Map) resourceKey {
+	var k resourceKey
+	var envOld string
+	seen := 0
+	for key, v := range attrs.All() {
+		var field *string
+		bit := 0
+		switch key {
+		case attrServiceName:
+			field, bit = &k.service, seenService
+		case attrServiceVersion:
+			field, bit = &k.version, seenVersion
+		case attrDeploymentEnv:
+			field, bit = &k.stage, seenEnv
+		case attrDeploymentEnvOld:
+			field, bit = &envOld, seenEnvOld
+		case attrHostName:
+			field, bit = &k.host, seenHost
+		case attrOSType:
+			field, bit = &k.os, seenOS
+		case attrRuntimeName:
+			field, bit = &k.runtime, seenRuntime
+		case attrRuntimeVersion:
+			field, bit = &k.runtimeVersion, seenRuntimeVersion
+		default:
+			continue
+		}
+		if seen&bit == 0 {
+			*field, seen = valueString(v), seen|bit
+		}
 	}
-	for k, v := range r.Device.RuntimeVersions {
-		b.WriteString(k)
-		b.WriteByte('=')
-		b.WriteString(v)
+	if k.stage == "" {
+		k.stage = envOld
 	}
-	return b.String()
+	if k.runtimeVersion == "" {
+		k.runtime = ""
+	} else {
+		k.runtime = strings.ToLower(cmp.Or(k.runtime, defaultRuntimeVersion))
+	}
+	return k
+}
+
+// resource builds the Resource the key stands for.
+func (k resourceKey) resource() *Resource {
+	r := &Resource{
+		Service: k.service,
+		App:     session.App{Version: k.version, ReleaseStage: k.stage},
+		Device:  session.Device{Hostname: k.host, OSName: k.os},
+	}
+	if k.runtimeVersion != "" {
+		r.Device.RuntimeVersions = map[string]string{k.runtime: k.runtimeVersion}
+	}
+	return r
 }
 
 // attrString returns the attribute as a string, whatever its type (an integer service.version becomes
@@ -81,6 +117,11 @@ func attrString(attrs pcommon.Map, key string) string {
 	if !ok {
 		return ""
 	}
+	return valueString(v)
+}
+
+// valueString returns the value as a string, whatever its type.
+func valueString(v pcommon.Value) string {
 	if v.Type() == pcommon.ValueTypeStr {
 		return v.Str()
 	}

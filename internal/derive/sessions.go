@@ -11,7 +11,8 @@ import (
 // startSessions starts one session per entry span. Two entry spans with the same id (bad data) share one
 // session, so that no session is counted twice.
 func (r *resolver) startSessions(t *Trace) {
-	byID := make(map[[8]byte]int32)
+	// Spans come sorted by id: entry spans that share an id follow one another.
+	lastID, lastK := pcommon.SpanID{}, int32(-1)
 	earliest := r.earliestStart()
 	for i := range r.spans {
 		r.sess[i] = unknown
@@ -24,12 +25,12 @@ func (r *resolver) startSessions(t *Trace) {
 			r.sess[i] = r.joinedSession(t, int32(i))
 			continue
 		}
-		if k, ok := byID[s.id]; ok {
-			r.sess[i] = k
+		if lastK >= 0 && lastID == s.id {
+			r.sess[i] = lastK
 			continue
 		}
 		k := int32(len(t.Sessions)) //nolint:gosec // at most one per span, below MaxTraceSpans
-		byID[s.id] = k
+		lastID, lastK = s.id, k
 		r.sess[i] = k
 		start := s.start
 		if s.untimed {
@@ -86,7 +87,7 @@ func (r *resolver) earliestStart() pcommon.Timestamp {
 // sessionOf returns the session of the span's nearest entry ancestor, or -1. The walk is bounded by the
 // number of spans, so a parent cycle in bad data ends outside any session.
 func (r *resolver) sessionOf(i int32) int32 {
-	var path []int32
+	path := r.path[:0]
 	cur, val := i, int32(noParent)
 	for steps := 0; steps <= len(r.spans); steps++ {
 		if s := r.sess[cur]; s != unknown {
@@ -103,6 +104,7 @@ func (r *resolver) sessionOf(i int32) int32 {
 	for _, j := range path {
 		r.sess[j] = val
 	}
+	r.path = path
 	return val
 }
 

@@ -1,6 +1,9 @@
 package derive
 
 import (
+	"bytes"
+	"cmp"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -19,9 +22,41 @@ type Trace struct {
 	Sessions []Session
 	// Events are every error event of the trace, inside sessions or not.
 	Events []ErrorEvent
-	// SpanSessions maps each span to the index in Sessions of its session; spans outside any session are
-	// absent. A span is named by its id and kind, since a Zipkin shared SERVER half has its CLIENT's id.
-	SpanSessions map[SpanRef]int
+	// SpanSessions gives the session of each span in a session, ordered by span (SessionOf finds one),
+	// when Config.SpanSessions is set; spans outside any session are absent.
+	SpanSessions []SpanSession
+}
+
+// SpanSession is the session of one span: its index in Trace.Sessions.
+type SpanSession struct {
+	Span    SpanRef
+	Session int
+}
+
+// SessionOf returns the index in t.Sessions of the session of the span ref, which Config.SpanSessions must
+// have asked for, and false for a span outside any session.
+func (t *Trace) SessionOf(ref SpanRef) (int, bool) {
+	i, ok := slices.BinarySearchFunc(t.SpanSessions, ref, func(s SpanSession, ref SpanRef) int {
+		return compareSpanRefs(s.Span, ref)
+	})
+	if !ok {
+		return -1, false
+	}
+	return t.SpanSessions[i].Session, true
+}
+
+func compareSpanRefs(a, b SpanRef) int {
+	return cmp.Or(bytes.Compare(a.ID[:], b.ID[:]), cmp.Compare(a.Kind, b.Kind))
+}
+
+// appendSpanSession adds the session of span ref to s, in which spans come in canonical order: a span with
+// the ref of the last one (a look-alike that is no duplicate) takes its place, as in a map.
+func appendSpanSession(s []SpanSession, ref SpanRef, sess int) []SpanSession {
+	if n := len(s); n > 0 && s[n-1].Span == ref {
+		s[n-1].Session = sess
+		return s
+	}
+	return append(s, SpanSession{Span: ref, Session: sess})
 }
 
 // SpanRef names a span of a trace.
