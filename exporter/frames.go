@@ -9,7 +9,7 @@ import "strings"
 //	Go file line: ^\t(.+):(\d+)(?: \+0x[0-9a-f]+)?$              "\t/app/main.go:42 +0x1d"
 //	Java:         ^\s*at ([^\s(]+)\(([^()]*)\)$                  "\tat com.example.Foo.bar(Foo.java:42)"
 //	Python:       ^\s*File "(.+)", line (\d+), in (.+)$           `  File "/app/main.py", line 10, in main`
-//	JavaScript:   ^\s*at (?:(.+?) \()?(.+?):(\d+):(\d+)\)?$      "    at fn (/app/x.js:12:19)", "    at /app/x.js:12:19"
+//	JavaScript:   ^\s*at (?:(.+?) \()?(.+?):(\d+):(\d+)\)?$      "    at fn (/app/x.js:12:19)", "  at /app/x.js:1:2"
 //
 // \s is [\t\n\f\r ], \d is [0-9], and . is any character but a newline.
 

@@ -37,6 +37,7 @@ func sameParts(want []string, got ...string) bool {
 }
 
 func checkGoFileLine(t *testing.T, l string) {
+	t.Helper()
 	file, line, ok := goFileLine(l)
 	var got []string
 	if ok {
@@ -48,6 +49,7 @@ func checkGoFileLine(t *testing.T, l string) {
 }
 
 func checkJavaFrameLine(t *testing.T, l string) {
+	t.Helper()
 	method, location, ok := javaFrameLine(l)
 	var got []string
 	if ok {
@@ -59,6 +61,7 @@ func checkJavaFrameLine(t *testing.T, l string) {
 }
 
 func checkPythonFrameLine(t *testing.T, l string) {
+	t.Helper()
 	file, line, fn, ok := pythonFrameLine(l)
 	var got []string
 	if ok {
@@ -70,6 +73,7 @@ func checkPythonFrameLine(t *testing.T, l string) {
 }
 
 func checkJSFrameLine(t *testing.T, l string) {
+	t.Helper()
 	fn, file, line, column, ok := jsFrameLine(l)
 	var got []string
 	if ok {
@@ -104,6 +108,7 @@ func FuzzPythonFrame(f *testing.F) { fuzzFrames(f, checkPythonFrameLine) }
 func FuzzJSFrame(f *testing.F)     { fuzzFrames(f, checkJSFrameLine) }
 
 func fuzzFrames(f *testing.F, check func(*testing.T, string)) {
+	f.Helper()
 	for _, l := range frameLines {
 		f.Add(l)
 	}

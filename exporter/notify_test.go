@@ -186,7 +186,7 @@ func TestRequestFromAttributes(t *testing.T) {
 }
 
 // TestNotifyBodyEqualsOneMarshal checks that splicing encoded events into the body gives the bytes that
-// marshalling the whole payload at once gives.
+// marshaling the whole payload at once gives.
 func TestNotifyBodyEqualsOneMarshal(t *testing.T) {
 	events := []rawJSONEvent{[]byte(`{"payloadVersion":"4","unhandled":true}`), []byte(`{"context":"GET /x"}`)}
 	for n := 1; n <= len(events); n++ {

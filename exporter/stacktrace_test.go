@@ -120,4 +120,3 @@ ZeroDivisionError: division by zero`,
 		})
 	}
 }
-

@@ -42,8 +42,10 @@ type bugsnagExporter struct {
 }
 
 func newBugsnagExporter(set exporter.Settings, cfg *Config) *bugsnagExporter {
-	be := &bugsnagExporter{cfg: cfg, set: set, logger: set.Logger, known: newKnownSessions(),
-		engines: derive.NewPool(derive.Config{JoinTagged: true})}
+	be := &bugsnagExporter{
+		cfg: cfg, set: set, logger: set.Logger, known: newKnownSessions(),
+		engines: derive.NewPool(derive.Config{JoinTagged: true}),
+	}
 	if cfg.Queue.HasValue() && cfg.Queue.Get().StorageID != nil {
 		maxAge := time.Duration(0)
 		if cfg.Retry.Enabled && cfg.Retry.MaxElapsedTime > 0 {

@@ -25,7 +25,6 @@ type sessionsConnector struct {
 	component.ShutdownFunc
 
 	dims    []string
-	rules   derive.Config
 	engines *derive.Pool
 	next    consumer.Metrics
 	limiter *dimensionLimiter
@@ -45,7 +44,6 @@ func newSessionsConnector(set connector.Settings, cfg *Config, next consumer.Met
 	}
 	return &sessionsConnector{
 		dims:    cfg.Dimensions,
-		rules:   cfg.rules(),
 		engines: derive.NewPool(cfg.rules()),
 		next:    next,
 		limiter: newDimensionLimiter(len(cfg.Dimensions), cfg.MaxDimensionValues),

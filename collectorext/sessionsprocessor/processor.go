@@ -26,7 +26,6 @@ import (
 // the ConsumeTraces call that overflows max_traces.
 type sessionsProcessor struct {
 	cfg     *Config
-	rules   derive.Config
 	engines *derive.Pool
 	logger  *zap.Logger
 	next    consumer.Traces
@@ -50,7 +49,6 @@ type sessionsProcessor struct {
 func newSessionsProcessor(set processor.Settings, cfg *Config, next consumer.Traces) (*sessionsProcessor, error) {
 	sp := &sessionsProcessor{
 		cfg:     cfg,
-		rules:   cfg.rules(),
 		engines: derive.NewPool(cfg.rules()),
 		logger:  set.Logger,
 		next:    next,

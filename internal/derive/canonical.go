@@ -15,7 +15,7 @@ func (e *Engine) canonicalize(ts *traceState) []spanRec {
 	n := len(ts.spans)
 	perm := resize(e.buf.perm, n)
 	for i := range perm {
-		perm[i] = int32(i) //nolint:gosec // below MaxTraceSpans
+		perm[i] = int32(i)
 	}
 	// Spans that compare equal keep their order of arrival, as a stable sort would keep them.
 	slices.SortFunc(perm, func(a, b int32) int {
@@ -28,7 +28,7 @@ func (e *Engine) canonicalize(ts *traceState) []spanRec {
 		inverse := resize(e.buf.inverse, n)
 		for to, from := range perm {
 			spans[to] = ts.spans[from]
-			inverse[from] = int32(to) //nolint:gosec // below MaxTraceSpans
+			inverse[from] = int32(to)
 		}
 		for i := range ts.exc {
 			ts.exc[i].span = inverse[ts.exc[i].span]

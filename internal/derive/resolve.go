@@ -59,7 +59,8 @@ func (e *Engine) resolve(id pcommon.TraceID, ts *traceState) Trace {
 		}
 		t.Spans++
 		if s := r.sessionOf(int32(i)); s >= 0 && e.cfg.SpanSessions {
-			t.SpanSessions = appendSpanSession(t.SpanSessions, SpanRef{ID: r.spans[i].id, Kind: r.spans[i].kind}, int(s))
+			ref := SpanRef{ID: r.spans[i].id, Kind: r.spans[i].kind}
+			t.SpanSessions = appendSpanSession(t.SpanSessions, ref, int(s))
 		}
 	}
 	r.errorEvents(&t, ts.exc)
