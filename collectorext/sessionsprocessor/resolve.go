@@ -2,6 +2,7 @@ package sessionsprocessor
 
 import (
 	"bytes"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -32,21 +33,29 @@ func (sp *sessionsProcessor) resolveInto(ts *traceState, now time.Time, out ptra
 	eng.Add(ts.pending)
 	t, _ := eng.Resolve(ts.id)
 	adopt := adoptions(t, ts.id, ts.standIns)
-	parents := ancestry(ts)
-	var waiting []bool // per session: its spans wait for the entry span's parent
+	var parents map[pcommon.SpanID]pcommon.SpanID // made for the first span outside any session
+	var waiting []bool                            // per session: its spans wait for the entry span's parent
 	if !final {
 		waiting = tentative(t, ts.standIns)
 	}
 	ids := make([]string, len(t.Sessions)) // each session's session.id, formatted once
 	var keep []bool                        // per span in forEachSpan order, once one span stays held
 	n, kept, unresolved := 0, 0, false
+	ts.standIns = slices.Grow(ts.standIns, min(ts.pending.SpanCount(), maxStandIns-len(ts.standIns)))
+	var svc serviceOf
 	forEachSpan(ts.pending, func(res pcommon.Resource, span ptrace.Span) {
 		defer func() { n++ }()
 		sid := uuid.Nil
 		i, inSession := sessionIndex(t, span.SpanID(), span.Kind())
 		// Outside any session below a missing ancestor; once one such span is found in a final resolution,
 		// the others need no walk.
-		orphan := !inSession && (!final || !unresolved) && missingAncestor(parents, span.ParentSpanID())
+		orphan := false
+		if !inSession && (!final || !unresolved) {
+			if parents == nil {
+				parents = ancestry(ts)
+			}
+			orphan = missingAncestor(parents, span.ParentSpanID())
+		}
 		if !final && (orphan || (inSession && waiting[i])) {
 			if keep == nil {
 				keep = make([]bool, ts.pending.SpanCount())
@@ -71,7 +80,7 @@ func (sp *sessionsProcessor) resolveInto(ts *traceState, now time.Time, out ptra
 			unresolved = true
 		}
 		if len(ts.standIns) < maxStandIns {
-			ts.standIns = append(ts.standIns, newStandIn(res, span, sid))
+			ts.standIns = append(ts.standIns, newStandIn(svc.of(res), span, sid))
 		}
 	})
 	if unresolved {
@@ -172,11 +181,25 @@ func missingAncestor(parents map[pcommon.SpanID]pcommon.SpanID, parent pcommon.S
 	return false
 }
 
-func newStandIn(res pcommon.Resource, span ptrace.Span, sid uuid.UUID) standIn {
-	svc := ""
-	if v, ok := res.Attributes().Get(attrServiceName); ok {
-		svc = v.AsString()
+// serviceOf reads the service name of the resource of consecutive spans once per resource.
+type serviceOf struct {
+	res  pcommon.Resource
+	name string
+	read bool
+}
+
+func (s *serviceOf) of(res pcommon.Resource) string {
+	if s.read && s.res == res {
+		return s.name
 	}
+	s.res, s.name, s.read = res, "", true
+	if v, ok := res.Attributes().Get(attrServiceName); ok {
+		s.name = v.AsString()
+	}
+	return s.name
+}
+
+func newStandIn(svc string, span ptrace.Span, sid uuid.UUID) standIn {
 	return standIn{
 		id: span.SpanID(), parent: span.ParentSpanID(), start: span.StartTimestamp(), kind: span.Kind(),
 		flags: span.Flags(), service: svc, session: sid,
