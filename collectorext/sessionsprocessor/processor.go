@@ -138,7 +138,9 @@ func (sp *sessionsProcessor) processTraces(ctx context.Context, td ptrace.Traces
 	touched := sp.add(td, now, out, &c)
 	if sp.cfg.Wait == 0 || sp.closed {
 		for _, ts := range touched {
-			sp.resolveInto(ts, now, out, &c, true)
+			if ts.isHeld() { // not when resolved already with the batch it came in
+				sp.resolveInto(ts, now, out, &c, true)
+			}
 		}
 		sp.forget(now)
 	}

@@ -23,8 +23,13 @@ const (
 // final, spans whose ancestry is missing stay held, until max_wait, for that ancestry: the entry span of a
 // request that outlasts the wait arrives after its children. That is every span outside any session with a
 // missing ancestor, and every span of a session whose entry span is one only because its parent is missing
-// (without OTLP's flags, a nested SERVER span looks so until the request's entry span comes).
+// (without OTLP's flags, a nested SERVER span looks so until the request's entry span comes). A trace that
+// arrived in a held batch with others is resolved with all of them (resolveBatch).
 func (sp *sessionsProcessor) resolveInto(ts *traceState, now time.Time, out ptrace.Traces, c *counts, final bool) {
+	if ts.batch != nil {
+		sp.resolveBatch(ts.batch, now, out, c, final)
+		return
+	}
 	eng := sp.engines.Get()
 	defer sp.engines.Put(eng)
 	if len(ts.standIns) > 0 {
@@ -32,70 +37,107 @@ func (sp *sessionsProcessor) resolveInto(ts *traceState, now time.Time, out ptra
 	}
 	eng.Add(ts.pending)
 	t, _ := eng.Resolve(ts.id)
-	adopt := adoptions(t, ts.id, ts.standIns)
-	var parents map[pcommon.SpanID]pcommon.SpanID // made for the first span outside any session
-	var waiting []bool                            // per session: its spans wait for the entry span's parent
-	if !final {
-		waiting = tentative(t, ts.standIns)
+	r := newResolution(ts, t, final, ts.pending.SpanCount())
+	parents := lazyAncestry{build: func() ancestryMap { return ancestry(ts) }}
+	held := ptrace.Traces{}
+	if keep := r.visitAll(ts.pending, &parents, c); keep != nil {
+		held = extract(ts.pending, keep)
 	}
-	ids := make([]string, len(t.Sessions)) // each session's session.id, formatted once
-	var keep []bool                        // per span in forEachSpan order, once one span stays held
-	n, kept, unresolved := 0, 0, false
-	ts.standIns = slices.Grow(ts.standIns, min(ts.pending.SpanCount(), maxStandIns-len(ts.standIns)))
-	var svc serviceOf
-	forEachSpan(ts.pending, func(res pcommon.Resource, span ptrace.Span) {
-		defer func() { n++ }()
-		sid := uuid.Nil
-		i, inSession := sessionIndex(t, span.SpanID(), span.Kind())
-		// Outside any session below a missing ancestor; once one such span is found in a final resolution,
-		// the others need no walk.
-		orphan := false
-		if !inSession && (!final || !unresolved) {
-			if parents == nil {
-				parents = ancestry(ts)
-			}
-			orphan = missingAncestor(parents, span.ParentSpanID())
+	ts.pending.ResourceSpans().MoveAndAppendTo(out.ResourceSpans())
+	sp.settle(r, held, now, c)
+}
+
+// resolution applies one trace's derived sessions to its held spans: which session each span joins, which
+// spans stay held for their ancestry, and what is remembered of those forwarded.
+type resolution struct {
+	ts         *traceState
+	t          derive.Trace
+	adopt      map[uuid.UUID]uuid.UUID
+	waiting    []bool   // per session: its spans wait for the entry span's parent (unless final)
+	ids        []string // each session's session.id, formatted once
+	final      bool
+	n, kept    int  // spans visited, and of them those that stay held
+	unresolved bool // a span forwarded outside any session hangs below a missing ancestor
+	svc        serviceOf
+}
+
+func newResolution(ts *traceState, t derive.Trace, final bool, spans int) *resolution {
+	r := &resolution{
+		ts: ts, t: t, adopt: adoptions(t, ts.id, ts.standIns), ids: make([]string, len(t.Sessions)), final: final,
+	}
+	if !final {
+		r.waiting = tentative(t, ts.standIns)
+	}
+	ts.standIns = slices.Grow(ts.standIns, max(0, min(spans, maxStandIns-len(ts.standIns))))
+	return r
+}
+
+// visit decides the fate of one of the trace's held spans. It reports true when the span stays held; else it
+// tags the span with its session, if it has one, and remembers it for late spans.
+func (r *resolution) visit(res pcommon.Resource, span ptrace.Span, parents *lazyAncestry, c *counts) bool {
+	r.n++
+	sid := uuid.Nil
+	i, inSession := sessionIndex(r.t, span.SpanID(), span.Kind())
+	// Outside any session below a missing ancestor; once one such span is found in a final resolution, the
+	// others need no walk.
+	orphan := !inSession && (!r.final || !r.unresolved) && missingAncestor(parents.get(), r.ts.id, span.ParentSpanID())
+	if !r.final && (orphan || (inSession && r.waiting[i])) {
+		r.kept++
+		return true
+	}
+	if inSession {
+		sid = r.t.Sessions[i].ID
+		if a, ok := r.adopt[sid]; ok {
+			sid = a
 		}
-		if !final && (orphan || (inSession && waiting[i])) {
+		if _, has := span.Attributes().Get(AttrSessionID); !has {
+			if r.ids[i] == "" {
+				r.ids[i] = sid.String()
+			}
+			span.Attributes().PutStr(AttrSessionID, r.ids[i])
+			c.tagged++
+		}
+	} else if orphan {
+		r.unresolved = true
+	}
+	if len(r.ts.standIns) < maxStandIns {
+		r.ts.standIns = append(r.ts.standIns, newStandIn(r.svc.of(res), span, sid))
+	}
+	return false
+}
+
+// visitAll visits every span of td, all of them the trace's. It returns which stay held, one flag per span
+// in forEachSpan order, or nil when none does.
+func (r *resolution) visitAll(td ptrace.Traces, parents *lazyAncestry, c *counts) []bool {
+	var keep []bool // per span in forEachSpan order, once one span stays held
+	k := 0
+	forEachSpan(td, func(res pcommon.Resource, span ptrace.Span) {
+		if r.visit(res, span, parents, c) {
 			if keep == nil {
-				keep = make([]bool, ts.pending.SpanCount())
+				keep = make([]bool, td.SpanCount())
 			}
-			keep[n] = true
-			kept++
-			return
+			keep[k] = true
 		}
-		if inSession {
-			sid = t.Sessions[i].ID
-			if a, ok := adopt[sid]; ok {
-				sid = a
-			}
-			if _, has := span.Attributes().Get(AttrSessionID); !has {
-				if ids[i] == "" {
-					ids[i] = sid.String()
-				}
-				span.Attributes().PutStr(AttrSessionID, ids[i])
-				c.tagged++
-			}
-		} else if orphan {
-			unresolved = true
-		}
-		if len(ts.standIns) < maxStandIns {
-			ts.standIns = append(ts.standIns, newStandIn(svc.of(res), span, sid))
-		}
+		k++
 	})
-	if unresolved {
+	return keep
+}
+
+// settle records the outcome of a resolution whose forwarded spans are in out: held (the spans that stay
+// held, or the zero Traces) becomes the trace's pending spans, and the trace's ancestry is kept for late
+// spans once any of its spans was forwarded.
+func (sp *sessionsProcessor) settle(r *resolution, held ptrace.Traces, now time.Time, c *counts) {
+	ts := r.ts
+	if r.unresolved {
 		c.unresolved++
 	}
-	if kept > 0 {
-		held := extract(ts.pending, keep)
-		ts.pending.ResourceSpans().MoveAndAppendTo(out.ResourceSpans())
+	if r.kept > 0 {
 		ts.pending, ts.waiting = held, true
 		sp.held.postpone(ts, ts.since.Add(sp.cfg.maxHold()))
-		if kept == n {
+		if r.kept == r.n {
 			return // nothing forwarded: no ancestry to keep yet
 		}
 	} else {
-		ts.pending.ResourceSpans().MoveAndAppendTo(out.ResourceSpans())
 		sp.held.release(ts)
 		ts.pending, ts.waiting = ptrace.Traces{}, false
 	}
@@ -153,26 +195,53 @@ func sessionIndex(t derive.Trace, id pcommon.SpanID, kind ptrace.SpanKind) (int,
 	return t.SessionOf(derive.SpanRef{ID: id, Kind: kind})
 }
 
-// ancestry maps the id of every span known for ts to its parent id.
-func ancestry(ts *traceState) map[pcommon.SpanID]pcommon.SpanID {
-	parents := make(map[pcommon.SpanID]pcommon.SpanID, len(ts.standIns)+ts.pending.SpanCount())
-	for _, s := range ts.standIns {
-		parents[s.id] = s.parent
+// ancestryKey names a span within the traces a resolution sees.
+type ancestryKey struct {
+	trace pcommon.TraceID
+	span  pcommon.SpanID
+}
+
+// ancestryMap maps every span known to a resolution to its parent's id.
+type ancestryMap map[ancestryKey]pcommon.SpanID
+
+// lazyAncestry builds the ancestry map when the first span outside any session needs it.
+type lazyAncestry struct {
+	m     ancestryMap
+	build func() ancestryMap
+}
+
+func (a *lazyAncestry) get() ancestryMap {
+	if a.m == nil {
+		a.m = a.build()
 	}
-	forEachSpan(ts.pending, func(_ pcommon.Resource, span ptrace.Span) {
-		parents[span.SpanID()] = span.ParentSpanID()
-	})
+	return a.m
+}
+
+// ancestry maps every span known for ts, forwarded or held, to its parent.
+func ancestry(ts *traceState) ancestryMap {
+	parents := make(ancestryMap, len(ts.standIns)+ts.pending.SpanCount())
+	for _, s := range ts.standIns {
+		parents[ancestryKey{ts.id, s.id}] = s.parent
+	}
+	addAncestry(parents, ts.pending)
 	return parents
 }
 
-// missingAncestor reports whether the walk up from parent ends at a span that is not in the data, rather
-// than at a root: the span may belong to a session whose entry span has not been seen.
-func missingAncestor(parents map[pcommon.SpanID]pcommon.SpanID, parent pcommon.SpanID) bool {
+// addAncestry adds every span of td to parents.
+func addAncestry(parents ancestryMap, td ptrace.Traces) {
+	forEachSpan(td, func(_ pcommon.Resource, span ptrace.Span) {
+		parents[ancestryKey{span.TraceID(), span.SpanID()}] = span.ParentSpanID()
+	})
+}
+
+// missingAncestor reports whether the walk up from parent, in the given trace, ends at a span that is not in
+// the data, rather than at a root: the span may belong to a session whose entry span has not been seen.
+func missingAncestor(parents ancestryMap, trace pcommon.TraceID, parent pcommon.SpanID) bool {
 	for range len(parents) + 1 { // a cycle in bad data ends the walk
 		if parent.IsEmpty() {
 			return false
 		}
-		next, ok := parents[parent]
+		next, ok := parents[ancestryKey{trace, parent}]
 		if !ok {
 			return true
 		}

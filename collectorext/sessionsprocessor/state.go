@@ -18,7 +18,8 @@ const maxStandIns = 4096
 type traceState struct {
 	id pcommon.TraceID
 
-	pending ptrace.Traces // spans held, not yet forwarded; valid while held
+	batch   *heldBatch    // the held batch the trace arrived in with other new traces, holding its first spans
+	pending ptrace.Traces // spans held, not yet forwarded, but for those in batch; the zero Traces when none
 	since   time.Time     // arrival of the first span held since the trace was last forwarded whole
 	due     time.Time     // when the held spans are resolved next
 	seq     uint64        // order of holding, which breaks ties between equal deadlines
@@ -40,11 +41,15 @@ type standIn struct {
 	session    uuid.UUID // uuid.Nil outside any session
 }
 
-// add splits td by trace and appends each part to its trace's pending spans. Spans without a trace id, which
-// no rule can place, go to out untouched. When a new trace would exceed max_traces, the trace due soonest is
+// add holds td's spans. A batch of new traces only is held whole (holdBatch); any other is split by trace and
+// each part appended to its trace's pending spans. Spans without a trace id, which no rule can place, go to
+// out untouched. When a new trace would exceed max_traces, the trace due soonest is
 // resolved into out first. Spans of a trace held for its missing ancestry give it a wait more, within
 // max_wait: they may be that ancestry. It returns the traces td touched, in first-seen order.
 func (sp *sessionsProcessor) add(td ptrace.Traces, now time.Time, out ptrace.Traces, c *counts) []*traceState {
+	if touched := sp.holdBatch(td, now); touched != nil {
+		return touched
+	}
 	parts := splitByTrace(td)
 	touched := make([]*traceState, 0, len(parts))
 	for _, part := range parts {
@@ -60,10 +65,9 @@ func (sp *sessionsProcessor) add(td ptrace.Traces, now time.Time, out ptrace.Tra
 		switch {
 		case !ts.isHeld():
 			if sp.held.Len() >= sp.cfg.MaxTraces {
-				sp.resolveInto(sp.held.first(), now, out, c, true)
-				c.evicted++
+				sp.evict(now, out, c)
 			}
-			ts.pending, ts.since = ptrace.NewTraces(), now
+			ts.since = now
 			sp.seq++
 			sp.held.hold(ts, now.Add(sp.cfg.Wait), sp.seq)
 		case ts.waiting:
@@ -73,10 +77,23 @@ func (sp *sessionsProcessor) add(td ptrace.Traces, now time.Time, out ptrace.Tra
 		if ts.resolvedElem != nil {
 			c.late += int64(part.td.SpanCount())
 		}
+		if ts.pending == (ptrace.Traces{}) {
+			ts.pending = ptrace.NewTraces()
+		}
 		part.td.ResourceSpans().MoveAndAppendTo(ts.pending.ResourceSpans())
 		touched = append(touched, ts)
 	}
 	return touched
+}
+
+// evict resolves the trace due soonest into out with what is known, to make room for a new one.
+func (sp *sessionsProcessor) evict(now time.Time, out ptrace.Traces, c *counts) {
+	ts := sp.held.first()
+	if ts.batch != nil {
+		sp.dissolve(ts.batch) // only the one trace leaves early
+	}
+	sp.resolveInto(ts, now, out, c, true)
+	c.evicted++
 }
 
 // forget drops the ancestry of traces resolved a wait ago or more, and of the oldest beyond max_traces,
