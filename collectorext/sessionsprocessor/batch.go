@@ -27,12 +27,12 @@ func (sp *sessionsProcessor) holdBatch(td ptrace.Traces, now time.Time) []*trace
 	// ConsumeTraces returns.
 	b := &heldBatch{td: ptrace.NewTraces(), traces: make([]*traceState, len(ids))}
 	td.ResourceSpans().MoveAndAppendTo(b.td.ResourceSpans())
-	due := now.Add(sp.cfg.Wait)
+	since := sp.at(now)
 	for i, id := range ids {
-		ts := &traceState{id: id, heldIdx: -1, batch: b, since: now}
+		ts := &traceState{id: id, heldIdx: -1, batch: b, since: since}
 		sp.traces[id] = ts
 		sp.seq++
-		sp.held.hold(ts, due, sp.seq)
+		sp.held.hold(ts, since+sp.cfg.Wait, sp.seq)
 		b.traces[i] = ts
 	}
 	return b.traces

@@ -14,6 +14,8 @@ const (
 	defaultWait      = 10 * time.Second
 	defaultMaxWait   = time.Minute
 	defaultMaxTraces = 100_000
+	// maxMaxTraces keeps a held trace's place in the queue within an int32.
+	maxMaxTraces = 1 << 30
 )
 
 // Config is the configuration of the sessions processor.
@@ -48,6 +50,7 @@ var (
 	errNegativeWait    = errors.New("wait must not be negative")
 	errNegativeMaxWait = errors.New("max_wait must not be negative")
 	errMaxTraces       = errors.New("max_traces must be greater than zero")
+	errMaxTracesHigh   = errors.New("max_traces must be at most 1073741824")
 )
 
 // Validate checks the configuration; every message names the field at fault.
@@ -61,6 +64,9 @@ func (cfg *Config) Validate() error {
 	}
 	if cfg.MaxTraces <= 0 {
 		errs = errors.Join(errs, errMaxTraces)
+	}
+	if cfg.MaxTraces > maxMaxTraces {
+		errs = errors.Join(errs, errMaxTracesHigh)
 	}
 	return errs
 }

@@ -72,4 +72,8 @@ func TestValidateNamesTheField(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "wait must not be negative")
 	assert.Contains(t, err.Error(), "max_traces must be greater than zero")
+
+	err = (&Config{MaxTraces: maxMaxTraces + 1}).Validate()
+	require.ErrorIs(t, err, errMaxTracesHigh)
+	assert.NoError(t, (&Config{MaxTraces: maxMaxTraces}).Validate())
 }

@@ -31,6 +31,7 @@ type sessionsProcessor struct {
 	next    consumer.Traces
 	tel     *metadata.TelemetryBuilder
 	now     func() time.Time
+	epoch   time.Time // what the held traces' times are offsets from
 
 	mu       sync.Mutex
 	traces   map[pcommon.TraceID]*traceState
@@ -53,6 +54,7 @@ func newSessionsProcessor(set processor.Settings, cfg *Config, next consumer.Tra
 		logger:  set.Logger,
 		next:    next,
 		now:     time.Now,
+		epoch:   time.Now(),
 		traces:  make(map[pcommon.TraceID]*traceState),
 		stop:    make(chan struct{}),
 	}
@@ -124,6 +126,9 @@ func (sp *sessionsProcessor) loop(done chan struct{}) {
 	}
 }
 
+// at returns t as an offset from the processor's epoch.
+func (sp *sessionsProcessor) at(t time.Time) time.Duration { return t.Sub(sp.epoch) }
+
 // tickInterval checks for ended waits four times per wait, between every 10ms and every second.
 func tickInterval(wait time.Duration) time.Duration {
 	return min(max(wait/4, 10*time.Millisecond), time.Second)
@@ -159,8 +164,9 @@ func (sp *sessionsProcessor) expire(now time.Time) ptrace.Traces {
 	out := ptrace.NewTraces()
 	var c counts
 	sp.mu.Lock()
-	for ts := sp.held.first(); ts != nil && !now.Before(ts.due); ts = sp.held.first() {
-		sp.resolveInto(ts, now, out, &c, !now.Before(ts.since.Add(sp.cfg.maxHold())))
+	at := sp.at(now)
+	for ts := sp.held.first(); ts != nil && at >= ts.due; ts = sp.held.first() {
+		sp.resolveInto(ts, now, out, &c, at >= ts.since+sp.cfg.maxHold())
 	}
 	sp.forget(now)
 	sp.nHeld.Store(int64(sp.held.Len()))

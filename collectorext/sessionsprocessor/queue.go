@@ -12,21 +12,21 @@ type heldQueue []*traceState
 func (q heldQueue) Len() int { return len(q) }
 
 func (q heldQueue) Less(i, j int) bool {
-	if !q[i].due.Equal(q[j].due) {
-		return q[i].due.Before(q[j].due)
+	if q[i].due != q[j].due {
+		return q[i].due < q[j].due
 	}
 	return q[i].seq < q[j].seq // first held, first due: the order of a FIFO when deadlines tie
 }
 
 func (q heldQueue) Swap(i, j int) {
 	q[i], q[j] = q[j], q[i]
-	q[i].heldIdx, q[j].heldIdx = i, j
+	q[i].heldIdx, q[j].heldIdx = int32(i), int32(j) //nolint:gosec // below max_traces, which Validate bounds
 }
 
 // Push is heap.Interface's; use hold.
 func (q *heldQueue) Push(x any) {
 	ts, _ := x.(*traceState)
-	ts.heldIdx = len(*q)
+	ts.heldIdx = int32(len(*q)) //nolint:gosec // below max_traces, which Validate bounds
 	*q = append(*q, ts)
 }
 
@@ -41,20 +41,20 @@ func (q *heldQueue) Pop() any {
 }
 
 // hold queues ts, due at due.
-func (q *heldQueue) hold(ts *traceState, due time.Time, seq uint64) {
+func (q *heldQueue) hold(ts *traceState, due time.Duration, seq uint64) {
 	ts.due, ts.seq = due, seq
 	heap.Push(q, ts)
 }
 
 // postpone moves ts's deadline.
-func (q *heldQueue) postpone(ts *traceState, due time.Time) {
+func (q *heldQueue) postpone(ts *traceState, due time.Duration) {
 	ts.due = due
-	heap.Fix(q, ts.heldIdx)
+	heap.Fix(q, int(ts.heldIdx))
 }
 
 // release takes ts out of the queue.
 func (q *heldQueue) release(ts *traceState) {
-	heap.Remove(q, ts.heldIdx)
+	heap.Remove(q, int(ts.heldIdx))
 }
 
 // first returns the trace due soonest, or nil.

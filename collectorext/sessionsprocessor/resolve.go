@@ -32,8 +32,8 @@ func (sp *sessionsProcessor) resolveInto(ts *traceState, now time.Time, out ptra
 	}
 	eng := sp.engines.Get()
 	defer sp.engines.Put(eng)
-	if len(ts.standIns) > 0 {
-		eng.Add(standInTraces(ts.id, ts.standIns))
+	if standIns := ts.standIns(); len(standIns) > 0 {
+		eng.Add(standInTraces(ts.id, standIns))
 	}
 	eng.Add(ts.pending)
 	t, _ := eng.Resolve(ts.id)
@@ -63,12 +63,15 @@ type resolution struct {
 
 func newResolution(ts *traceState, t derive.Trace, final bool, spans int) *resolution {
 	r := &resolution{
-		ts: ts, t: t, adopt: adoptions(t, ts.id, ts.standIns), ids: make([]string, len(t.Sessions)), final: final,
+		ts: ts, t: t, adopt: adoptions(t, ts.id, ts.standIns()), ids: make([]string, len(t.Sessions)), final: final,
 	}
 	if !final {
-		r.waiting = tentative(t, ts.standIns)
+		r.waiting = tentative(t, ts.standIns())
 	}
-	ts.standIns = slices.Grow(ts.standIns, max(0, min(spans, maxStandIns-len(ts.standIns))))
+	if spans > 0 {
+		f := ts.remember()
+		f.standIns = slices.Grow(f.standIns, max(0, min(spans, maxStandIns-len(f.standIns))))
+	}
 	return r
 }
 
@@ -100,8 +103,8 @@ func (r *resolution) visit(res pcommon.Resource, span ptrace.Span, parents *lazy
 	} else if orphan {
 		r.unresolved = true
 	}
-	if len(r.ts.standIns) < maxStandIns {
-		r.ts.standIns = append(r.ts.standIns, newStandIn(r.svc.of(res), span, sid))
+	if f := r.ts.remember(); len(f.standIns) < maxStandIns {
+		f.standIns = append(f.standIns, newStandIn(r.svc.of(res), span, sid))
 	}
 	return false
 }
@@ -133,7 +136,7 @@ func (sp *sessionsProcessor) settle(r *resolution, held ptrace.Traces, now time.
 	}
 	if r.kept > 0 {
 		ts.pending, ts.waiting = held, true
-		sp.held.postpone(ts, ts.since.Add(sp.cfg.maxHold()))
+		sp.held.postpone(ts, ts.since+sp.cfg.maxHold())
 		if r.kept == r.n {
 			return // nothing forwarded: no ancestry to keep yet
 		}
@@ -141,10 +144,11 @@ func (sp *sessionsProcessor) settle(r *resolution, held ptrace.Traces, now time.
 		sp.held.release(ts)
 		ts.pending, ts.waiting = ptrace.Traces{}, false
 	}
-	if ts.resolvedElem != nil {
-		sp.resolved.Remove(ts.resolvedElem)
+	f := ts.remember()
+	if f.elem != nil {
+		sp.resolved.Remove(f.elem)
 	}
-	ts.resolvedAt, ts.resolvedElem = now, sp.resolved.PushBack(ts)
+	f.resolvedAt, f.elem = sp.at(now), sp.resolved.PushBack(ts)
 }
 
 // tentative tells, per session of t, whether its entry span is one only because its parent is missing and
@@ -219,8 +223,8 @@ func (a *lazyAncestry) get() ancestryMap {
 
 // ancestry maps every span known for ts, forwarded or held, to its parent.
 func ancestry(ts *traceState) ancestryMap {
-	parents := make(ancestryMap, len(ts.standIns)+ts.pending.SpanCount())
-	for _, s := range ts.standIns {
+	parents := make(ancestryMap, len(ts.standIns())+ts.pending.SpanCount())
+	for _, s := range ts.standIns() {
 		parents[ancestryKey{ts.id, s.id}] = s.parent
 	}
 	addAncestry(parents, ts.pending)

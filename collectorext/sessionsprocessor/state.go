@@ -14,22 +14,48 @@ import (
 const maxStandIns = 4096
 
 // traceState is what the processor keeps of one trace: the spans it holds (pending) and, once the trace
-// has been resolved, a little of every forwarded span so that late spans find their ancestry.
+// has been resolved, a little of every forwarded span so that late spans find their ancestry. It is kept
+// small (80 bytes), since the processor holds one per trace of the last wait: times are offsets from the
+// processor's epoch, and what only resolved traces need is in forwarded.
 type traceState struct {
 	id pcommon.TraceID
 
 	batch   *heldBatch    // the held batch the trace arrived in with other new traces, holding its first spans
 	pending ptrace.Traces // spans held, not yet forwarded, but for those in batch; the zero Traces when none
-	since   time.Time     // arrival of the first span held since the trace was last forwarded whole
-	due     time.Time     // when the held spans are resolved next
+	since   time.Duration // arrival of the first span held since the trace was last forwarded whole
+	due     time.Duration // when the held spans are resolved next
 	seq     uint64        // order of holding, which breaks ties between equal deadlines
-	heldIdx int           // index in the held queue; -1 when nothing is held
+	heldIdx int32         // index in the held queue; -1 when nothing is held (max_traces fits in an int32)
 	waiting bool          // the spans held are those whose ancestry was missing when the wait ended
 
-	standIns     []standIn // forwarded spans, with the session.id each got
-	resolvedAt   time.Time
-	resolvedElem *list.Element
+	fwd *forwarded // nil until the trace's first spans are forwarded
 }
+
+// forwarded is what the processor remembers of a resolved trace's forwarded spans, for its late spans.
+type forwarded struct {
+	standIns   []standIn     // forwarded spans, with the session.id each got
+	resolvedAt time.Duration // since the processor's epoch
+	elem       *list.Element // in the processor's resolved list; nil once forgotten
+}
+
+// standIns returns the forwarded spans remembered, if any.
+func (ts *traceState) standIns() []standIn {
+	if ts.fwd == nil {
+		return nil
+	}
+	return ts.fwd.standIns
+}
+
+// remember returns what is remembered of the trace's forwarded spans, making it on first use.
+func (ts *traceState) remember() *forwarded {
+	if ts.fwd == nil {
+		ts.fwd = &forwarded{}
+	}
+	return ts.fwd
+}
+
+// isResolved reports whether the trace's forwarded spans are remembered for its late spans.
+func (ts *traceState) isResolved() bool { return ts.fwd != nil && ts.fwd.elem != nil }
 
 // standIn is what the derivation rules need of a forwarded span, and the session it was given.
 type standIn struct {
@@ -67,14 +93,14 @@ func (sp *sessionsProcessor) add(td ptrace.Traces, now time.Time, out ptrace.Tra
 			if sp.held.Len() >= sp.cfg.MaxTraces {
 				sp.evict(now, out, c)
 			}
-			ts.since = now
+			ts.since = sp.at(now)
 			sp.seq++
-			sp.held.hold(ts, now.Add(sp.cfg.Wait), sp.seq)
+			sp.held.hold(ts, ts.since+sp.cfg.Wait, sp.seq)
 		case ts.waiting:
 			ts.waiting = false
-			sp.held.postpone(ts, minTime(now.Add(sp.cfg.Wait), ts.since.Add(sp.cfg.maxHold())))
+			sp.held.postpone(ts, min(sp.at(now)+sp.cfg.Wait, ts.since+sp.cfg.maxHold()))
 		}
-		if ts.resolvedElem != nil {
+		if ts.isResolved() {
 			c.late += int64(part.td.SpanCount())
 		}
 		if ts.pending == (ptrace.Traces{}) {
@@ -101,13 +127,13 @@ func (sp *sessionsProcessor) evict(now time.Time, out ptrace.Traces, c *counts) 
 func (sp *sessionsProcessor) forget(now time.Time) {
 	for e := sp.resolved.Front(); e != nil; e = sp.resolved.Front() {
 		ts := traceOf(e)
-		if now.Sub(ts.resolvedAt) < sp.cfg.Wait && sp.resolved.Len() <= sp.cfg.MaxTraces {
+		if sp.at(now)-ts.fwd.resolvedAt < sp.cfg.Wait && sp.resolved.Len() <= sp.cfg.MaxTraces {
 			return
 		}
 		sp.resolved.Remove(e)
-		ts.resolvedElem = nil
+		ts.fwd.elem = nil
 		if !ts.isHeld() {
-			ts.standIns = nil
+			ts.fwd = nil
 			delete(sp.traces, ts.id)
 		} // else spans still wait for their ancestry, which may hang under what was forwarded
 
@@ -115,13 +141,6 @@ func (sp *sessionsProcessor) forget(now time.Time) {
 }
 
 func (ts *traceState) isHeld() bool { return ts.heldIdx >= 0 }
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
 
 // traceOf returns the trace an element of the resolved list stands for; the list holds nothing else.
 func traceOf(e *list.Element) *traceState {
