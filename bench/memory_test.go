@@ -56,24 +56,50 @@ func BenchmarkMemorySession(b *testing.B) {
 
 // BenchmarkMemoryTrace measures the live heap the sessions processor (default configuration: 10 s wait)
 // adds per trace it holds: 20,000 traces of one span each, whose entry span has not arrived, taken over
-// from the batch that brought them; the spans' own pdata is counted before and after, so what is left is
-// the processor's state. Reported as B/trace (target: at most 150).
+// from the batches that brought them; the spans' own pdata is counted before and after, so what is left is
+// the processor's state. They come in one batch (arrival=batch), which the processor holds whole, or each in
+// a batch of its own (arrival=alone). Reported as B/trace (target: at most 150).
 func BenchmarkMemoryTrace(b *testing.B) {
-	var sum float64
-	for b.Loop() {
-		p := newSessionsProcessor(b, defaultWait)
-		td := childSpans(memTraces)
-		before := heapAfterGC()
-		consumeAll(b, p, []ptrace.Traces{td})
-		td = ptrace.Traces{} // what the batch held now belongs to the processor
-		after := heapAfterGC()
-		sum += float64(after-before) / memTraces
-		runtime.KeepAlive(td)
-		if err := p.Shutdown(b.Context()); err != nil {
-			b.Fatal(err)
+	for _, alone := range []bool{false, true} {
+		name := "arrival=batch"
+		if alone {
+			name = "arrival=alone"
 		}
+		b.Run(name, func(b *testing.B) {
+			var sum float64
+			for b.Loop() {
+				p := newSessionsProcessor(b, defaultWait)
+				batches := []ptrace.Traces{childSpans(memTraces)}
+				if alone {
+					batches = eachTrace(batches[0])
+				}
+				before := heapAfterGC()
+				consumeAll(b, p, batches)
+				clear(batches) // what the batches held now belongs to the processor
+				after := heapAfterGC()
+				sum += float64(after-before) / memTraces
+				runtime.KeepAlive(batches)
+				if err := p.Shutdown(b.Context()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(sum/float64(b.N), "B/trace")
+		})
 	}
-	b.ReportMetric(sum/float64(b.N), "B/trace")
+}
+
+// eachTrace moves every span of td, one resource and scope each, into a batch of its own.
+func eachTrace(td ptrace.Traces) []ptrace.Traces {
+	rs := td.ResourceSpans().At(0)
+	spans := rs.ScopeSpans().At(0).Spans()
+	out := make([]ptrace.Traces, spans.Len())
+	for i := range out {
+		out[i] = ptrace.NewTraces()
+		dst := out[i].ResourceSpans().AppendEmpty()
+		rs.Resource().CopyTo(dst.Resource())
+		spans.At(i).MoveTo(dst.ScopeSpans().AppendEmpty().Spans().AppendEmpty())
+	}
+	return out
 }
 
 // childSpans returns one batch of n traces, each one CLIENT span whose parent, the entry span, is not in it.
