@@ -5,30 +5,44 @@ import (
 	"cmp"
 	"encoding/binary"
 	"slices"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
 )
 
 // canonicalize puts a trace's spans in one order whatever order they arrived in, so that every choice
 // between look-alike spans (which of two copies of a span counts, which of several entry spans with one id
 // starts the session) is the same for every batching and file order. Exception events follow their spans.
 // It returns the spans in that order, in the engine's scratch memory unless they arrived in it.
+//
+// It sorts keys (each span's id as a number, and its index) rather than the spans: keys are small and
+// compared without a call for spans whose ids differ, almost every pair. The sorted ids are left in
+// e.buf.ids, where the resolver finds spans by id.
 func (e *Engine) canonicalize(ts *traceState) []spanRec {
 	n := len(ts.spans)
-	perm := resize(e.buf.perm, n)
-	for i := range perm {
-		perm[i] = int32(i)
+	keys := resize(e.buf.keys, n)
+	for i := range ts.spans {
+		keys[i] = sortKey{id: spanIDKey(ts.spans[i].id), idx: int32(i)}
 	}
 	// Spans that compare equal keep their order of arrival, as a stable sort would keep them.
-	slices.SortFunc(perm, func(a, b int32) int {
-		return cmp.Or(e.compareSpans(&ts.spans[a], &ts.spans[b]), cmp.Compare(a, b))
+	slices.SortFunc(keys, func(a, b sortKey) int {
+		if a.id != b.id {
+			return cmp.Compare(a.id, b.id)
+		}
+		return cmp.Or(e.compareSpans(&ts.spans[a.idx], &ts.spans[b.idx]), cmp.Compare(a.idx, b.idx))
 	})
-	e.buf.perm = perm
+	e.buf.keys = keys
+	ids := resize(e.buf.ids, n)
+	for i, k := range keys {
+		ids[i] = k.id
+	}
+	e.buf.ids = ids
 	spans := ts.spans
-	if !isIdentity(perm) {
+	if !isIdentity(keys) {
 		spans = resize(e.buf.spans, n)
 		inverse := resize(e.buf.inverse, n)
-		for to, from := range perm {
-			spans[to] = ts.spans[from]
-			inverse[from] = int32(to)
+		for to, k := range keys {
+			spans[to] = ts.spans[k.idx]
+			inverse[k.idx] = int32(to)
 		}
 		for i := range ts.exc {
 			ts.exc[i].span = inverse[ts.exc[i].span]
@@ -44,10 +58,19 @@ func (e *Engine) canonicalize(ts *traceState) []spanRec {
 	return spans
 }
 
-// isIdentity reports whether perm leaves every element in its place.
-func isIdentity(perm []int32) bool {
-	for i, p := range perm {
-		if int(p) != i {
+// sortKey is what canonicalize sorts for a span: its id as a number and its index of arrival.
+type sortKey struct {
+	id  uint64
+	idx int32
+}
+
+// spanIDKey is a span id as a number that orders ids as their bytes do.
+func spanIDKey(id pcommon.SpanID) uint64 { return binary.BigEndian.Uint64(id[:]) }
+
+// isIdentity reports whether the sorted keys leave every span in its place.
+func isIdentity(keys []sortKey) bool {
+	for i, k := range keys {
+		if int(k.idx) != i {
 			return false
 		}
 	}
@@ -58,7 +81,7 @@ func isIdentity(perm []int32) bool {
 // first, then orders by service: of look-alike entry spans the earliest comes first. Ids differ for almost
 // every pair, so they are compared first, as numbers, and the rest only for spans that share one.
 func (e *Engine) compareSpans(a, b *spanRec) int {
-	if c := cmp.Compare(binary.BigEndian.Uint64(a.id[:]), binary.BigEndian.Uint64(b.id[:])); c != 0 {
+	if c := cmp.Compare(spanIDKey(a.id), spanIDKey(b.id)); c != 0 {
 		return c
 	}
 	return cmp.Or(

@@ -47,12 +47,16 @@ type spanRec struct {
 	statusErr  bool // the status is Error and the span yields a status event if it has no exception event
 	untimed    bool // the span has no start time
 	override   uint8
-	nexc       int32  // exception events of this span in the trace's exc list
-	name       string // kept only for spans with errors
-	context    string
-	statusMsg  string
-	request    map[string]string // request attributes, kept only for spans with errors
-	joined     uuid.UUID         // with Config.JoinTagged: the session another component placed the span in
+	nexc       int32     // exception events of this span in the trace's exc list
+	err        *spanErr  // what error events need of the span; only for spans with errors
+	joined     uuid.UUID // with Config.JoinTagged: the session another component placed the span in
+}
+
+// spanErr is what the error events of a span take from it. Few spans have errors, so it is kept apart:
+// a spanRec stays small for the copies that sorting and growing a trace's spans make.
+type spanErr struct {
+	name, context, statusMsg string
+	request                  map[string]string // request attributes
 }
 
 // excRec is an exception event kept until its trace is resolved.
@@ -91,14 +95,16 @@ func record(sp ptrace.Span, res, idx int32, exc []excRec, cfg *Config, st *Stats
 		})
 		rec.nexc++
 	}
+	statusMsg := ""
 	if sp.Status().Code() == ptrace.StatusCodeError {
 		rec.statusErr = cfg.ServerClientErrors || rec.kind != ptrace.SpanKindServer || !isClientError(attrs)
-		rec.statusMsg = statusName(sp, attrs)
+		statusMsg = statusName(sp, attrs)
 	}
 	if rec.nexc > 0 || rec.statusErr {
-		rec.request = requestAttrs(attrs)
-		rec.name = sp.Name()
-		rec.context = cmp.Or(errorContext(attrs), rec.name)
+		name := sp.Name()
+		rec.err = &spanErr{
+			name: name, context: cmp.Or(errorContext(attrs), name), statusMsg: statusMsg, request: requestAttrs(attrs),
+		}
 	}
 	return rec, exc
 }

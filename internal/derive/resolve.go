@@ -1,7 +1,6 @@
 package derive
 
 import (
-	"bytes"
 	"slices"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -19,6 +18,7 @@ const (
 type resolver struct {
 	e      *Engine
 	spans  []spanRec
+	ids    []uint64 // the spans' ids as numbers (spanIDKey), in the same order
 	dup    []bool
 	parent []int32
 	entry  []bool
@@ -28,9 +28,11 @@ type resolver struct {
 
 // scratch is the memory the engine reuses from one trace's resolution to the next.
 type scratch struct {
-	perm, inverse []int32
-	spans         []spanRec
-	resolver      resolver
+	keys     []sortKey
+	ids      []uint64
+	inverse  []int32
+	spans    []spanRec
+	resolver resolver
 }
 
 func (e *Engine) resolve(id pcommon.TraceID, ts *traceState) Trace {
@@ -38,8 +40,8 @@ func (e *Engine) resolve(id pcommon.TraceID, ts *traceState) Trace {
 	n := len(spans)
 	r := &e.buf.resolver
 	*r = resolver{
-		e: e, spans: spans, dup: resize(r.dup, n), parent: resize(r.parent, n), entry: resize(r.entry, n),
-		sess: resize(r.sess, n), path: r.path[:0],
+		e: e, spans: spans, ids: e.buf.ids, dup: resize(r.dup, n), parent: resize(r.parent, n),
+		entry: resize(r.entry, n), sess: resize(r.sess, n), path: r.path[:0],
 	}
 	r.index()
 	for i := range r.spans {
@@ -94,11 +96,10 @@ func (r *resolver) index() {
 
 // withID returns the range of spans whose id is id.
 func (r *resolver) withID(id pcommon.SpanID) (lo, hi int32) {
-	i, _ := slices.BinarySearchFunc(r.spans, id, func(s spanRec, id pcommon.SpanID) int {
-		return bytes.Compare(s.id[:], id[:])
-	})
+	key := spanIDKey(id)
+	i, _ := slices.BinarySearch(r.ids, key)
 	lo, hi = int32(i), int32(i) //nolint:gosec // below MaxTraceSpans
-	for int(hi) < len(r.spans) && r.spans[hi].id == id {
+	for int(hi) < len(r.ids) && r.ids[hi] == key {
 		hi++
 	}
 	return lo, hi

@@ -131,7 +131,7 @@ func (r *resolver) errorEvents(t *Trace, exc []excRec) {
 			continue
 		}
 		r.addEvent(t, int32(i), s.override, r.entry[i], ErrorEvent{
-			FromStatus: true, Class: s.statusMsg, Message: s.statusMsg, Time: s.statusTime().AsTime(),
+			FromStatus: true, Class: s.err.statusMsg, Message: s.err.statusMsg, Time: s.statusTime().AsTime(),
 		})
 	}
 }
@@ -177,7 +177,10 @@ func (r *resolver) addEvent(t *Trace, span int32, ov uint8, unhandled bool, ev E
 		ev.Unhandled, ev.Overridden = ov == overrideUnhandled, true
 	}
 	ev.Session = int(r.sess[span])
-	ev.SpanID, ev.SpanName, ev.Context, ev.Request = s.id, s.name, s.context, s.request
+	ev.SpanID = s.id
+	if s.err != nil { // every span with an error event has one
+		ev.SpanName, ev.Context, ev.Request = s.err.name, s.err.context, s.err.request
+	}
 	ev.Resource = r.e.resources[s.res]
 	if ev.Time.Equal(time.Unix(0, 0)) {
 		ev.Time = s.start.AsTime()

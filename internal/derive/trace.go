@@ -1,7 +1,6 @@
 package derive
 
 import (
-	"bytes"
 	"cmp"
 	"slices"
 	"time"
@@ -46,7 +45,7 @@ func (t *Trace) SessionOf(ref SpanRef) (int, bool) {
 }
 
 func compareSpanRefs(a, b SpanRef) int {
-	return cmp.Or(bytes.Compare(a.ID[:], b.ID[:]), cmp.Compare(a.Kind, b.Kind))
+	return cmp.Or(cmp.Compare(spanIDKey(a.ID), spanIDKey(b.ID)), cmp.Compare(a.Kind, b.Kind))
 }
 
 // appendSpanSession adds the session of span ref to s, in which spans come in canonical order: a span with
