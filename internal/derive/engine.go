@@ -40,8 +40,16 @@ type Engine struct {
 	traces    map[pcommon.TraceID]*traceState
 	stats     Stats
 	buf       scratch
-	peak      int // most traces held at once since the maps were made
+	peak      int           // most traces held at once since the maps were made
+	free      []*traceState // resolved traces' memory, for the next new traces
 }
+
+// The engine keeps the memory of up to recycleTraces resolved traces of up to recycleSpans spans each, so
+// that the traces of the next batches are filled without growing their span lists from nothing.
+const (
+	recycleTraces = 64
+	recycleSpans  = 4096
+)
 
 // resetMapsAbove is the number of traces held at once beyond which Reset makes the engine's map anew: a Go
 // map never shrinks, and walking or clearing one costs what its largest size was.
@@ -80,7 +88,7 @@ func (e *Engine) addSpan(sp ptrace.Span, res int32) {
 	}
 	ts, ok := e.traces[tid]
 	if !ok {
-		ts = &traceState{}
+		ts = e.newTrace()
 		e.traces[tid] = ts
 		e.peak = max(e.peak, len(e.traces))
 	}
@@ -134,7 +142,30 @@ func (e *Engine) Resolve(id pcommon.TraceID) (Trace, bool) {
 		return Trace{}, false
 	}
 	delete(e.traces, id)
-	return e.resolve(id, ts), true
+	t := e.resolve(id, ts)
+	e.recycle(ts)
+	return t, true
+}
+
+// newTrace returns an empty trace state, made from a resolved trace's memory when the engine kept one.
+func (e *Engine) newTrace() *traceState {
+	if n := len(e.free); n > 0 {
+		ts := e.free[n-1]
+		e.free = e.free[:n-1]
+		return ts
+	}
+	return &traceState{}
+}
+
+// recycle keeps the memory of a resolved trace for a new one, unless enough is kept or it is too large.
+func (e *Engine) recycle(ts *traceState) {
+	if len(e.free) >= recycleTraces || cap(ts.spans) > recycleSpans {
+		return
+	}
+	clear(ts.spans) // let go of their strings and maps
+	clear(ts.exc)
+	ts.spans, ts.exc = ts.spans[:0], ts.exc[:0]
+	e.free = append(e.free, ts)
 }
 
 // ResolveAll resolves every trace held, in trace id order, calls fn with each and forgets them.
