@@ -56,6 +56,7 @@ type resolution struct {
 	waiting    []bool   // per session: its spans wait for the entry span's parent (unless final)
 	ids        []string // each session's session.id, formatted once
 	final      bool
+	next       int  // the place, in the order the engine was given the trace's spans, of the next one visited
 	n, kept    int  // spans visited, and of them those that stay held
 	unresolved bool // a span forwarded outside any session hangs below a missing ancestor
 	svc        serviceOf
@@ -64,6 +65,7 @@ type resolution struct {
 func newResolution(ts *traceState, t derive.Trace, final bool, spans int) *resolution {
 	r := &resolution{
 		ts: ts, t: t, adopt: adoptions(t, ts.id, ts.standIns()), ids: make([]string, len(t.Sessions)), final: final,
+		next: len(ts.standIns()), // given to the engine first
 	}
 	if !final {
 		r.waiting = tentative(t, ts.standIns())
@@ -76,11 +78,16 @@ func newResolution(ts *traceState, t derive.Trace, final bool, spans int) *resol
 }
 
 // visit decides the fate of one of the trace's held spans. It reports true when the span stays held; else it
-// tags the span with its session, if it has one, and remembers it for late spans.
+// tags the span with its session, if it has one, and remembers it for late spans. The trace's spans must be
+// visited in the order the engine was given them, where the session of each is found without a search.
 func (r *resolution) visit(res pcommon.Resource, span ptrace.Span, parents *lazyAncestry, c *counts) bool {
 	r.n++
 	sid := uuid.Nil
-	i, inSession := sessionIndex(r.t, span.SpanID(), span.Kind())
+	i, inSession := -1, false
+	if !span.SpanID().IsEmpty() { // the engine drops such a span: it has no place among those given
+		i, inSession = r.t.SessionAt(r.next)
+		r.next++
+	}
 	// Outside any session below a missing ancestor; once one such span is found in a final resolution, the
 	// others need no walk.
 	orphan := !inSession && (!r.final || !r.unresolved) && missingAncestor(parents.get(), r.ts.id, span.ParentSpanID())
@@ -103,7 +110,7 @@ func (r *resolution) visit(res pcommon.Resource, span ptrace.Span, parents *lazy
 	} else if orphan {
 		r.unresolved = true
 	}
-	if f := r.ts.remember(); len(f.standIns) < maxStandIns {
+	if f := r.ts.remember(); len(f.standIns) < maxStandIns && !span.SpanID().IsEmpty() {
 		f.standIns = append(f.standIns, newStandIn(r.svc.of(res), span, sid))
 	}
 	return false

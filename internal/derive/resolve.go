@@ -65,10 +65,33 @@ func (e *Engine) resolve(id pcommon.TraceID, ts *traceState) Trace {
 			t.SpanSessions = appendSpanSession(t.SpanSessions, ref, int(s))
 		}
 	}
+	if e.cfg.SpanSessions {
+		t.arrival = r.arrivalSessions(t.SpanSessions, e.buf.keys)
+	}
 	r.errorEvents(&t, ts.exc)
 	clear(spans) // let go of the strings and maps of the spans, which the scratch memory would keep alive
 	r.spans = nil
 	return t
+}
+
+// arrivalSessions gives each span, in the order the engine was given them, its session as spanSessions
+// gives it by span id and kind: spans in canonical order meet spanSessions, which has that order, in one
+// pass. keys are canonicalize's, which tell each canonical position's place of arrival.
+func (r *resolver) arrivalSessions(spanSessions []SpanSession, keys []sortKey) []int32 {
+	arrival := make([]int32, len(r.spans))
+	j := 0
+	for i := range r.spans {
+		ref := SpanRef{ID: r.spans[i].id, Kind: r.spans[i].kind}
+		for j < len(spanSessions) && compareSpanRefs(spanSessions[j].Span, ref) < 0 {
+			j++
+		}
+		s := int32(-1)
+		if j < len(spanSessions) && spanSessions[j].Span == ref {
+			s = int32(spanSessions[j].Session) //nolint:gosec // fewer sessions than spans, below MaxTraceSpans
+		}
+		arrival[keys[i].idx] = s
+	}
+	return arrival
 }
 
 // resize returns s with length n and every element zero, reusing its memory when it is large enough.

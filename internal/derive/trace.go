@@ -24,6 +24,19 @@ type Trace struct {
 	// SpanSessions gives the session of each span in a session, ordered by span (SessionOf finds one),
 	// when Config.SpanSessions is set; spans outside any session are absent.
 	SpanSessions []SpanSession
+
+	arrival []int32 // with Config.SpanSessions: the session of each span in the order given, or -1 (SessionAt)
+}
+
+// SessionAt returns what SessionOf returns for the k-th span the engine was given for this trace, counting
+// from 0 in the order of Add and leaving out the spans it dropped as malformed (without a span id), so that
+// a caller that walks the same spans in the same order need not search. Config.SpanSessions must have asked
+// for it.
+func (t *Trace) SessionAt(k int) (int, bool) {
+	if k < 0 || k >= len(t.arrival) || t.arrival[k] < 0 {
+		return -1, false
+	}
+	return int(t.arrival[k]), true
 }
 
 // SpanSession is the session of one span: its index in Trace.Sessions.
