@@ -46,7 +46,8 @@ func TestSessionAtIsSessionOf(t *testing.T) {
 				eng.Add(td)
 				eachSpan(td, func(s ptrace.Span) {
 					if !s.SpanID().IsEmpty() {
-						arrived[s.TraceID()] = append(arrived[s.TraceID()], derive.SpanRef{ID: s.SpanID(), Kind: s.Kind()})
+						ref := derive.SpanRef{ID: s.SpanID(), Kind: s.Kind()}
+						arrived[s.TraceID()] = append(arrived[s.TraceID()], ref)
 					}
 				})
 			}
