@@ -32,7 +32,7 @@ func (sp *sessionsProcessor) holdBatch(td ptrace.Traces, now time.Time) []*trace
 		ts := &traceState{id: id, heldIdx: -1, batch: b, since: since}
 		sp.traces[id] = ts
 		sp.seq++
-		sp.held.hold(ts, since+sp.cfg.Wait, sp.seq)
+		sp.held.hold(ts, later(since, sp.cfg.Wait), sp.seq)
 		b.traces[i] = ts
 	}
 	return b.traces

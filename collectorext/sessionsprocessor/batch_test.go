@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -226,4 +227,52 @@ func runBatches(t *testing.T, batches []ptrace.Traces, maxTraces int, split bool
 		counts[m] = metricValue(t, tel, m)
 	}
 	return got, counts
+}
+
+// TestOddBatchesAsSplitByTrace: small random batches with what real data rarely has (spans without a trace
+// or span id, span ids shared between traces, copies, a trace under several resources and scopes, flags
+// that say a parent is remote or local) give what the same batches split by trace give.
+func TestOddBatchesAsSplitByTrace(t *testing.T) {
+	for seed := range uint64(200) {
+		rng := rand.New(rand.NewPCG(seed, 17))
+		batches := make([]ptrace.Traces, 4+rng.IntN(12))
+		for i := range batches {
+			batches[i] = oddBatch(rng)
+		}
+		for _, maxTraces := range []int{1 << 20, 2} {
+			whole, wholeCounts := runBatches(t, batches, maxTraces, false)
+			split, splitCounts := runBatches(t, batches, maxTraces, true)
+			require.Equal(t, split, whole, "seed %d, max_traces %d", seed, maxTraces)
+			require.Equal(t, splitCounts, wholeCounts, "seed %d, max_traces %d", seed, maxTraces)
+		}
+	}
+}
+
+// oddBatch returns a batch of up to 3 resources and 2 scopes each, with spans of up to 3 of 6 traces
+// (1 in 10 without a trace id) with span and parent ids among 5 (span id 0: none).
+func oddBatch(rng *rand.Rand) ptrace.Traces {
+	kinds := []ptrace.SpanKind{server, client, internal, ptrace.SpanKindConsumer}
+	traces := []byte{byte(1 + rng.IntN(6)), byte(1 + rng.IntN(6)), byte(1 + rng.IntN(6))}
+	td := ptrace.NewTraces()
+	for range 1 + rng.IntN(3) {
+		rs := td.ResourceSpans().AppendEmpty()
+		rs.Resource().Attributes().PutStr("service.name", []string{"a", "b", "c"}[rng.IntN(3)])
+		for range 1 + rng.IntN(2) {
+			spans := rs.ScopeSpans().AppendEmpty().Spans()
+			for range 1 + rng.IntN(4) {
+				s := spans.AppendEmpty()
+				if rng.IntN(10) > 0 {
+					s.SetTraceID(traceID(traces[rng.IntN(len(traces))]))
+				}
+				s.SetSpanID(spanID(byte(rng.IntN(6))))
+				s.SetParentSpanID(spanID(byte(rng.IntN(6))))
+				s.SetKind(kinds[rng.IntN(len(kinds))])
+				s.SetStartTimestamp(pcommon.Timestamp(rng.IntN(3)) * pcommon.Timestamp(time.Millisecond))
+				if rng.IntN(5) == 0 {
+					s.SetFlags(0x100 | uint32(rng.IntN(2))*0x200) // whether the parent is remote is known
+				}
+			}
+		}
+	}
+	return td
 }

@@ -2,7 +2,9 @@ package sessionsprocessor
 
 import (
 	"context"
+	"math"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -223,4 +225,20 @@ func TestWaitingSpanFindsForwardedAncestry(t *testing.T) {
 	got := sessions(sink.AllTraces()...)
 	assert.Equal(t, map[string]bool{sessionOf(1, 1): true}, values(got))
 	assert.Len(t, got, 4)
+}
+
+// TestLongestWaitsHold: a wait or max_wait as long as a time.Duration goes holds spans, however long the
+// processor has run; deadlines saturate rather than wrap around.
+func TestLongestWaitsHold(t *testing.T) {
+	for _, cfg := range []Config{
+		{Wait: testWait, MaxWait: time.Duration(math.MaxInt64), MaxTraces: 10},
+		{Wait: time.Duration(math.MaxInt64), MaxTraces: 10},
+	} {
+		sink := new(consumertest.TracesSink)
+		sp, clk := newTestProcessor(t, &cfg, sink, nopTelemetry())
+		sp.epoch = clk.Now().Add(-time.Hour)            // the processor has run for an hour
+		consume(t, sp, newTrace(1, span(2, 1, client))) // its parent is missing
+		expireAfter(t, sp, clk, testWait)
+		assert.Zero(t, sink.SpanCount(), "wait %v, max_wait %v: held for its ancestry", cfg.Wait, cfg.MaxWait)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"container/list"
 	"context"
 	"fmt"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -129,6 +130,15 @@ func (sp *sessionsProcessor) loop(done chan struct{}) {
 // at returns t as an offset from the processor's epoch.
 func (sp *sessionsProcessor) at(t time.Time) time.Duration { return t.Sub(sp.epoch) }
 
+// later returns t+d, or the latest time there is when that is beyond it: a wait or max_wait may be as long as
+// a time.Duration goes.
+func later(t, d time.Duration) time.Duration {
+	if d > 0 && t > math.MaxInt64-d {
+		return math.MaxInt64
+	}
+	return t + d
+}
+
 // tickInterval checks for ended waits four times per wait, between every 10ms and every second.
 func tickInterval(wait time.Duration) time.Duration {
 	return min(max(wait/4, 10*time.Millisecond), time.Second)
@@ -166,7 +176,7 @@ func (sp *sessionsProcessor) expire(now time.Time) ptrace.Traces {
 	sp.mu.Lock()
 	at := sp.at(now)
 	for ts := sp.held.first(); ts != nil && at >= ts.due; ts = sp.held.first() {
-		sp.resolveInto(ts, now, out, &c, at >= ts.since+sp.cfg.maxHold())
+		sp.resolveInto(ts, now, out, &c, at >= later(ts.since, sp.cfg.maxHold()))
 	}
 	sp.forget(now)
 	sp.nHeld.Store(int64(sp.held.Len()))

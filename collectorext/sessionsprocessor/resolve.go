@@ -143,7 +143,7 @@ func (sp *sessionsProcessor) settle(r *resolution, held ptrace.Traces, now time.
 	}
 	if r.kept > 0 {
 		ts.pending, ts.waiting = held, true
-		sp.held.postpone(ts, ts.since+sp.cfg.maxHold())
+		sp.held.postpone(ts, later(ts.since, sp.cfg.maxHold()))
 		if r.kept == r.n {
 			return // nothing forwarded: no ancestry to keep yet
 		}

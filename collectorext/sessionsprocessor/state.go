@@ -95,10 +95,10 @@ func (sp *sessionsProcessor) add(td ptrace.Traces, now time.Time, out ptrace.Tra
 			}
 			ts.since = sp.at(now)
 			sp.seq++
-			sp.held.hold(ts, ts.since+sp.cfg.Wait, sp.seq)
+			sp.held.hold(ts, later(ts.since, sp.cfg.Wait), sp.seq)
 		case ts.waiting:
 			ts.waiting = false
-			sp.held.postpone(ts, min(sp.at(now)+sp.cfg.Wait, ts.since+sp.cfg.maxHold()))
+			sp.held.postpone(ts, min(later(sp.at(now), sp.cfg.Wait), later(ts.since, sp.cfg.maxHold())))
 		}
 		if ts.isResolved() {
 			c.late += int64(part.td.SpanCount())
