@@ -6,6 +6,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/otelsessions/otelsessions/internal/sessionid"
 )
 
 // TestEntrySpanStartsSessionChildrenJoin checks point 1: a root SERVER span starts a session, every span
@@ -24,7 +26,7 @@ func TestEntrySpanStartsSessionChildrenJoin(t *testing.T) {
 	started := h.sink.started()
 	require.Len(t, started, 1)
 	sc := entry.SpanContext()
-	assert.Equal(t, sessionID(sc.TraceID(), sc.SpanID()), started[0].ID)
+	assert.Equal(t, sessionid.Of(sc.TraceID(), sc.SpanID()), started[0].ID)
 	assert.Equal(t, "shop", started[0].Service)
 	byName := h.endedByName()
 	for _, name := range []string{"GET /checkout", "load cart", "router", "SELECT"} {

@@ -10,6 +10,8 @@ import (
 	"go.opentelemetry.io/otel"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/otelsessions/otelsessions/internal/sessionid"
 )
 
 // errSpansDropped is reported once, through otel.Handle, when the span state cap first drops a span.
@@ -69,7 +71,7 @@ func (p *Processor) OnStart(parent context.Context, s sdktrace.ReadWriteSpan) {
 	sc := s.SpanContext()
 	ss, entry := p.resolve(parent, s.Parent(), s.SpanKind())
 	if entry {
-		ss = p.newSession(parent, sessionID(sc.TraceID(), sc.SpanID()), s.StartTime(), d)
+		ss = p.newSession(parent, sessionid.Of(sc.TraceID(), sc.SpanID()), s.StartTime(), d)
 	}
 	if ss == nil {
 		return

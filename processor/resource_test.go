@@ -4,12 +4,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/resource"
-	"go.opentelemetry.io/otel/trace"
 
-	"github.com/otelsessions/otelsessions/internal/derive"
 	"github.com/otelsessions/otelsessions/session"
 )
 
@@ -72,23 +69,4 @@ func TestSessionDevicesAreCopies(t *testing.T) {
 	a.Device.RuntimeVersions["go"] = "changed"
 	assert.Equal(t, "go1.26.8", b.Device.RuntimeVersions["go"])
 	assert.Equal(t, "go1.26.8", d.device.RuntimeVersions["go"])
-}
-
-// TestSessionIDMatchesDerive checks that automatic sessions have the IDs the derivation engine gives the
-// same entry span, so that the processor, the Collector components and replay agree.
-func TestSessionIDMatchesDerive(t *testing.T) {
-	for i := range 20 {
-		tid := trace.TraceID{byte(i), 0xab, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, byte(i * 7)}
-		sid := trace.SpanID{1, 2, 3, 4, 5, 6, 7, byte(i)}
-		assert.Equal(t, derive.SessionID(pcommon.TraceID(tid), pcommon.SpanID(sid)), sessionID(tid, sid))
-	}
-}
-
-func BenchmarkSessionID(b *testing.B) {
-	tid := trace.TraceID{1, 2, 3}
-	sid := trace.SpanID{4, 5, 6}
-	b.ReportAllocs()
-	for b.Loop() {
-		sessionID(tid, sid)
-	}
 }

@@ -15,6 +15,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/otelsessions/otelsessions/internal/sessionid"
 	"github.com/otelsessions/otelsessions/internal/tally"
 	"github.com/otelsessions/otelsessions/session"
 )
@@ -149,7 +150,7 @@ func TestTenThousandRequestsOneError(t *testing.T) {
 
 	assert.Less(t, int64(after)-int64(before), int64(9000*15), "heap before %d, after %d", before, after)
 	require.Len(t, sink.events, 1)
-	assert.Equal(t, sessionID(failing.TraceID(), failing.SpanID()), sink.events[0].Session.ID)
+	assert.Equal(t, sessionid.Of(failing.TraceID(), failing.SpanID()), sink.events[0].Session.ID)
 	sum, outside := sink.Take()
 	assert.Equal(t, session.Counts{Started: 10_000, Handled: 1, HandledEvents: 1}, sum.Total())
 	assert.Zero(t, outside)

@@ -17,7 +17,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelsessions/otelsessions/collectorext/bugsnagexporter/internal/metadata"
-	"github.com/otelsessions/otelsessions/internal/derive"
+	"github.com/otelsessions/otelsessions/internal/sessionid"
 )
 
 // notifiedEvent is what the test reads of a Notify event.
@@ -67,7 +67,7 @@ func TestLateSpanJoinsItsSession(t *testing.T) {
 
 	entry := entryTrace("shop", 1)
 	es := entry.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0)
-	sid := derive.SessionID(es.TraceID(), es.SpanID()).String()
+	sid := sessionid.Of(es.TraceID(), es.SpanID()).String()
 	es.Attributes().PutStr("session.id", sid)
 	require.NoError(t, be.pushTraces(t.Context(), entry))
 

@@ -8,7 +8,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
-	"github.com/otelsessions/otelsessions/internal/derive"
+	"github.com/otelsessions/otelsessions/internal/sessionid"
 )
 
 // tagAll sets session.id on every span of td, as the sessions processor does.
@@ -32,7 +32,7 @@ func tagAll(td ptrace.Traces, id string) ptrace.Traces {
 // session, a late span's error counts outside any session, and starts nothing either.
 func TestLateSpansJoinTheirSession(t *testing.T) {
 	sc, sink := newTestConnector(t, &Config{MaxDimensionValues: 10, MaxSessions: 2}, nil)
-	sid := derive.SessionID(pcommon.TraceID{15: 1}, spanID(1)).String()
+	sid := sessionid.Of(pcommon.TraceID{15: 1}, spanID(1)).String()
 	batches := []ptrace.Traces{
 		tagAll(newTraces(trace(1, span(1, 0, server), span(2, 1, internal))), sid),
 		tagAll(newTraces(trace(1, span(3, 2, ptrace.SpanKindClient).withException())), sid),

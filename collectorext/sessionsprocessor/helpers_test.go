@@ -16,7 +16,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/otelsessions/otelsessions/collectorext/sessionsprocessor/internal/metadata"
-	"github.com/otelsessions/otelsessions/internal/derive"
+	"github.com/otelsessions/otelsessions/internal/sessionid"
 )
 
 const (
@@ -73,7 +73,7 @@ func newTrace(n byte, specs ...spanSpec) ptrace.Traces {
 }
 
 // sessionOf is the session.id of the session whose entry span is entry in trace n.
-func sessionOf(n, entry byte) string { return derive.SessionID(traceID(n), spanID(entry)).String() }
+func sessionOf(n, entry byte) string { return sessionid.Of(traceID(n), spanID(entry)).String() }
 
 // sessions maps every span id of every batch to its session.id, "" when it has none.
 func sessions(batches ...ptrace.Traces) map[pcommon.SpanID]string {

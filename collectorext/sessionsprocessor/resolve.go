@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelsessions/otelsessions/internal/derive"
+	"github.com/otelsessions/otelsessions/internal/sessionid"
 )
 
 const (
@@ -188,7 +189,7 @@ func adoptions(t derive.Trace, trace pcommon.TraceID, standIns []standIn) map[uu
 	var adopt map[uuid.UUID]uuid.UUID
 	for _, s := range standIns {
 		i, ok := sessionIndex(t, s.id, s.kind)
-		if !ok || s.session == uuid.Nil || t.Sessions[i].ID == s.session || s.session != derive.SessionID(trace, s.id) {
+		if !ok || s.session == uuid.Nil || t.Sessions[i].ID == s.session || s.session != sessionid.Of(trace, s.id) {
 			continue
 		}
 		if adopt == nil {

@@ -5,13 +5,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.uber.org/goleak"
 
+	"github.com/otelsessions/otelsessions/internal/sessionid"
 	"github.com/otelsessions/otelsessions/session"
 )
 
@@ -30,7 +30,7 @@ func TestNestedServerSpansShareOneSession(t *testing.T) {
 	tr, ok := e.Resolve(traceID("t1"))
 	require.True(t, ok)
 	require.Len(t, tr.Sessions, 1)
-	assert.Equal(t, SessionID(traceID("t1"), spanID("01")), tr.Sessions[0].ID)
+	assert.Equal(t, sessionid.Of(traceID("t1"), spanID("01")), tr.Sessions[0].ID)
 	for id, kind := range map[string]ptrace.SpanKind{"01": server, "02": server, "03": client, "04": internal} {
 		assert.Equal(t, 0, spanSession(t, tr, id, kind), "span %s", id)
 	}
@@ -144,24 +144,6 @@ func TestNewerDeploymentAttributeWins(t *testing.T) {
 	}}, res.Device)
 }
 
-func TestSessionIDIsAPureFunctionOfTraceAndEntrySpan(t *testing.T) {
-	tid := pcommon.TraceID{
-		0x5b, 0x8e, 0xff, 0xf7, 0x98, 0x03, 0x81, 0x03, 0xd2, 0x69, 0xb6, 0x33, 0x81, 0x3f, 0xc6, 0x0c,
-	}
-	sid := pcommon.SpanID{0xee, 0xe1, 0x9b, 0x7e, 0xc3, 0xc1, 0xb1, 0x74}
-	id := SessionID(tid, sid)
-	assert.Equal(t, id, SessionID(tid, sid))
-	assert.Equal(t, uuid.Version(5), id.Version())
-	assert.Equal(t, uuid.RFC4122, id.Variant())
-	assert.NotEqual(t, id, SessionID(tid, pcommon.SpanID{1}))
-	assert.NotEqual(t, id, SessionID(pcommon.TraceID{1}, sid))
-	// A vector computed outside this code (Python's uuid.uuid5 with the documented namespace, for the routing
-	// entry span of the Yelp Zipkin recording; docs/derivations.md).
-	yelpTrace := pcommon.TraceID{0, 0, 0, 0, 0, 0, 0, 0, 0xa0, 0x3e, 0xe8, 0xff, 0xf1, 0xdc, 0xd9, 0xb9}
-	yelpSpan := pcommon.SpanID{0x2e, 0x8c, 0xfb, 0x15, 0x4b, 0x59, 0xa4, 0x1f}
-	assert.Equal(t, "210bc6ba-a671-5dd7-892f-39d280f1b7ff", SessionID(yelpTrace, yelpSpan).String())
-}
-
 func TestResolveForgetsTheTrace(t *testing.T) {
 	e := New(Config{})
 	e.Add(build(sp{svc: "api", id: "01", kind: server}))
@@ -214,16 +196,6 @@ func TestSharedHalvesHaveTheirOwnSessions(t *testing.T) {
 	assert.Equal(t, spanSession(t, tr, "01", server), caller)
 	assert.NotEqual(t, caller, callee)
 	assert.Equal(t, spanID("02"), tr.Sessions[callee].EntrySpanID)
-}
-
-// TestSessionIDIsUUIDv5: the allocation-free SessionID gives what the uuid package's NewSHA1 gives.
-func TestSessionIDIsUUIDv5(t *testing.T) {
-	for i := range 256 {
-		tid := pcommon.TraceID{byte(i), 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, byte(255 - i)}
-		sid := pcommon.SpanID{7, byte(i), 5, 4, 3, 2, 1, byte(i * 7)}
-		name := append(append([]byte{}, tid[:]...), sid[:]...)
-		assert.Equal(t, uuid.NewSHA1(idNamespace, name), SessionID(tid, sid))
-	}
 }
 
 // spanSession returns the index of the session of the span with this id and kind, which must be in one.

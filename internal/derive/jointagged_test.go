@@ -6,6 +6,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelsessions/otelsessions/internal/sessionid"
 )
 
 // tagged sets session.id on every span of td.
@@ -28,7 +30,7 @@ func tagged(td ptrace.Traces, id string) ptrace.Traces {
 // decide.
 func TestJoinTagged(t *testing.T) {
 	server, internal := ptrace.SpanKindServer, ptrace.SpanKindInternal
-	entry := SessionID(traceID(""), spanID("01")).String()
+	entry := sessionid.Of(traceID(""), spanID("01")).String()
 
 	t.Run("late child", func(t *testing.T) {
 		td := tagged(build(sp{svc: "a", id: "05", parent: "04", kind: internal, exc: escaped(false)}), entry)

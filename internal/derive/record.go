@@ -8,6 +8,8 @@ import (
 	"github.com/google/uuid"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelsessions/otelsessions/internal/sessionid"
 )
 
 // Span and event attribute keys the rules read.
@@ -117,7 +119,7 @@ func joinedSession(sp ptrace.Span, attrs pcommon.Map) uuid.UUID {
 		return uuid.Nil
 	}
 	id, err := uuid.Parse(v.Str())
-	if err != nil || id.Version() != 5 || id == SessionID(sp.TraceID(), sp.SpanID()) {
+	if err != nil || id.Version() != 5 || id == sessionid.Of(sp.TraceID(), sp.SpanID()) {
 		return uuid.Nil
 	}
 	return id

@@ -6,6 +6,8 @@ import (
 
 	"github.com/google/uuid"
 	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/otelsessions/otelsessions/internal/sessionid"
 )
 
 // startSessions starts one session per entry span. Two entry spans with the same id (bad data) share one
@@ -37,7 +39,7 @@ func (r *resolver) startSessions(t *Trace) {
 			start = earliest
 		}
 		t.Sessions = append(t.Sessions, Session{
-			ID:            SessionID(t.ID, s.id),
+			ID:            sessionid.Of(t.ID, s.id),
 			EntrySpanID:   s.id,
 			StartedAt:     start.AsTime(),
 			Resource:      r.e.resources[s.res],
