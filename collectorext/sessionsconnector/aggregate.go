@@ -8,6 +8,7 @@ import (
 
 	"github.com/otelsessions/otelsessions/internal/derive"
 	"github.com/otelsessions/otelsessions/internal/ledger"
+	"github.com/otelsessions/otelsessions/internal/traceiter"
 	"github.com/otelsessions/otelsessions/session"
 )
 
@@ -60,21 +61,13 @@ func (a *aggregate) index(td ptrace.Traces) {
 		return
 	}
 	a.entries = make(map[spanKey]pcommon.Map)
-	rss := td.ResourceSpans()
-	for i := range rss.Len() {
-		sss := rss.At(i).ScopeSpans()
-		for j := range sss.Len() {
-			spans := sss.At(j).Spans()
-			for k := range spans.Len() {
-				sp := spans.At(k)
-				if sp.Kind() == ptrace.SpanKindClient || sp.Kind() == ptrace.SpanKindProducer {
-					continue
-				}
-				key := spanKey{sp.TraceID(), sp.SpanID()}
-				if _, ok := a.entries[key]; !ok {
-					a.entries[key] = sp.Attributes()
-				}
-			}
+	for _, sp := range traceiter.Spans(td) {
+		if sp.Kind() == ptrace.SpanKindClient || sp.Kind() == ptrace.SpanKindProducer {
+			continue
+		}
+		key := spanKey{sp.TraceID(), sp.SpanID()}
+		if _, ok := a.entries[key]; !ok {
+			a.entries[key] = sp.Attributes()
 		}
 	}
 }

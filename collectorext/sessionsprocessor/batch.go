@@ -5,6 +5,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelsessions/otelsessions/internal/traceiter"
 )
 
 // heldBatch is a batch of several traces, all new when it arrived, held as it came: its spans are neither
@@ -43,30 +45,23 @@ func (sp *sessionsProcessor) holdBatch(td ptrace.Traces, now time.Time) []*trace
 func (sp *sessionsProcessor) newTraceIDs(td ptrace.Traces) (ids []pcommon.TraceID, ok bool) {
 	var seen map[pcommon.TraceID]struct{}
 	var last pcommon.TraceID
-	rss := td.ResourceSpans()
-	for i := range rss.Len() {
-		sss := rss.At(i).ScopeSpans()
-		for j := range sss.Len() {
-			spans := sss.At(j).Spans()
-			for k := range spans.Len() {
-				id := spans.At(k).TraceID()
-				if len(ids) > 0 && id == last {
-					continue
-				}
-				last = id
-				if _, dup := seen[id]; dup {
-					continue
-				}
-				if _, known := sp.traces[id]; known || id.IsEmpty() {
-					return nil, false
-				}
-				if seen == nil {
-					seen = make(map[pcommon.TraceID]struct{})
-				}
-				seen[id] = struct{}{}
-				ids = append(ids, id)
-			}
+	for _, span := range traceiter.Spans(td) {
+		id := span.TraceID()
+		if len(ids) > 0 && id == last {
+			continue
 		}
+		last = id
+		if _, dup := seen[id]; dup {
+			continue
+		}
+		if _, known := sp.traces[id]; known || id.IsEmpty() {
+			return nil, false
+		}
+		if seen == nil {
+			seen = make(map[pcommon.TraceID]struct{})
+		}
+		seen[id] = struct{}{}
+		ids = append(ids, id)
 	}
 	return ids, true
 }
@@ -104,10 +99,10 @@ func (sp *sessionsProcessor) resolveBatch(b *heldBatch, now time.Time, out ptrac
 		rs[ts.id] = newResolution(ts, t, final, 0)
 	}
 	parents := lazyAncestry{build: func() ancestryMap { return batchAncestry(b) }}
-	var keep []bool // per span of b in forEachSpan order, once one span stays held
+	var keep []bool // per span of b in traceiter.Spans order, once one span stays held
 	var r *resolution
 	k := 0
-	forEachSpan(b.td, func(res pcommon.Resource, span ptrace.Span) {
+	for res, span := range traceiter.Spans(b.td) {
 		if r == nil || r.ts.id != span.TraceID() {
 			r = rs[span.TraceID()]
 		}
@@ -118,7 +113,7 @@ func (sp *sessionsProcessor) resolveBatch(b *heldBatch, now time.Time, out ptrac
 			keep[k] = true
 		}
 		k++
-	})
+	}
 	// Every span is visited before any is taken out, so that the ancestry, built at the first span that needs
 	// it, knows them all.
 	laterKeep := make([][]bool, len(b.traces))

@@ -15,6 +15,7 @@ import (
 
 	"github.com/otelsessions/otelsessions/collectorext/sessionsprocessor/internal/metadata"
 	"github.com/otelsessions/otelsessions/internal/realdata"
+	"github.com/otelsessions/otelsessions/internal/traceiter"
 )
 
 // batchOf joins the batches into one, as an SDK's batch span processor or the Collector's batcher would.
@@ -214,10 +215,10 @@ func runBatches(t *testing.T, batches []ptrace.Traces, maxTraces int, split bool
 	require.NoError(t, sp.forward(t.Context(), sp.flushAll()))
 	got := map[spanKey]string{}
 	for _, td := range sink.AllTraces() {
-		forEachSpan(td, func(_ pcommon.Resource, s ptrace.Span) {
+		for _, s := range traceiter.Spans(td) {
 			v, _ := s.Attributes().Get(AttrSessionID)
 			got[spanKey{s.TraceID(), s.SpanID(), s.Kind()}] = v.Str()
-		})
+		}
 	}
 	counts := map[string]int64{}
 	for _, m := range []string{

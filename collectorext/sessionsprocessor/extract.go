@@ -2,7 +2,7 @@ package sessionsprocessor
 
 import "go.opentelemetry.io/collector/pdata/ptrace"
 
-// extract takes from td the spans whose flag in keep is set (one flag per span, in forEachSpan's order) and
+// extract takes from td the spans whose flag in keep is set (one flag per span, in traceiter.Spans' order) and
 // returns them with copies of their resources and scopes. Scopes and resources that it empties leave td.
 func extract(td ptrace.Traces, keep []bool) ptrace.Traces {
 	out := ptrace.NewTraces()

@@ -17,6 +17,7 @@ import (
 
 	"github.com/otelsessions/otelsessions/collectorext/sessionsprocessor/internal/metadata"
 	"github.com/otelsessions/otelsessions/internal/sessionid"
+	"github.com/otelsessions/otelsessions/internal/traceiter"
 )
 
 const (
@@ -79,10 +80,10 @@ func sessionOf(n, entry byte) string { return sessionid.Of(traceID(n), spanID(en
 func sessions(batches ...ptrace.Traces) map[pcommon.SpanID]string {
 	got := map[pcommon.SpanID]string{}
 	for _, td := range batches {
-		forEachSpan(td, func(_ pcommon.Resource, sp ptrace.Span) {
+		for _, sp := range traceiter.Spans(td) {
 			v, _ := sp.Attributes().Get(AttrSessionID)
 			got[sp.SpanID()] = v.Str()
-		})
+		}
 	}
 	return got
 }

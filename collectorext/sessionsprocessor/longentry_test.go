@@ -15,6 +15,7 @@ import (
 
 	"github.com/otelsessions/otelsessions/collectorext/sessionsprocessor/internal/metadata"
 	"github.com/otelsessions/otelsessions/internal/derive"
+	"github.com/otelsessions/otelsessions/internal/traceiter"
 )
 
 // longWait is the max_wait of these tests: the entry span arrives after the wait and within it.
@@ -22,14 +23,14 @@ const longWait = 10 * testWait
 
 // withError records an exception on the span with this id.
 func withError(td ptrace.Traces, id byte) ptrace.Traces {
-	forEachSpan(td, func(_ pcommon.Resource, sp ptrace.Span) {
+	for _, sp := range traceiter.Spans(td) {
 		if sp.SpanID() == spanID(id) {
 			ev := sp.Events().AppendEmpty()
 			ev.SetName("exception")
 			ev.Attributes().PutStr("exception.type", "io.EOF")
 			ev.Attributes().PutStr("exception.message", "unexpected end")
 		}
-	})
+	}
 	return td
 }
 
@@ -88,7 +89,9 @@ func TestLongEntrySpanFlaggedNestedServer(t *testing.T) {
 
 	children := withError(newTrace(1, span(2, 1, internal), span(3, 2, server), span(4, 3, client)), 4)
 	// OTLP span flags: bit 0x100 says whether the parent is remote is known, bit 0x200 unset says it is not.
-	forEachSpan(children, func(_ pcommon.Resource, s ptrace.Span) { s.SetFlags(0x100) })
+	for _, s := range traceiter.Spans(children) {
+		s.SetFlags(0x100)
+	}
 	consume(t, sp, children)
 	expireAfter(t, sp, clk, 2*testWait)
 	require.Zero(t, sink.SpanCount())

@@ -13,6 +13,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelsessions/otelsessions/collectorext/sessionsprocessor/internal/metadata"
+	"github.com/otelsessions/otelsessions/internal/traceiter"
 )
 
 const testWait = 10 * time.Second
@@ -60,7 +61,9 @@ func TestPassesTracesOnUnchanged(t *testing.T) {
 	consume(t, sp, td)
 	require.Len(t, sink.AllTraces(), 1)
 	got := sink.AllTraces()[0]
-	forEachSpan(got, func(_ pcommon.Resource, s ptrace.Span) { s.Attributes().Remove(AttrSessionID) })
+	for _, s := range traceiter.Spans(got) {
+		s.Attributes().Remove(AttrSessionID)
+	}
 	assert.Equal(t, want.SpanCount(), got.SpanCount())
 	assert.Equal(t, "scope", got.ResourceSpans().At(0).ScopeSpans().At(0).Scope().Name())
 	assert.ElementsMatch(t, spanNames(want), spanNames(got))
@@ -100,6 +103,8 @@ func TestWaitHoldsUntilItEnds(t *testing.T) {
 
 func spanNames(td ptrace.Traces) []string {
 	var names []string
-	forEachSpan(td, func(_ pcommon.Resource, s ptrace.Span) { names = append(names, s.Name()) })
+	for _, s := range traceiter.Spans(td) {
+		names = append(names, s.Name())
+	}
 	return names
 }

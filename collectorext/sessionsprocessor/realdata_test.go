@@ -17,6 +17,7 @@ import (
 	"github.com/otelsessions/otelsessions/internal/realdata"
 	"github.com/otelsessions/otelsessions/internal/replay"
 	"github.com/otelsessions/otelsessions/internal/tracefile"
+	"github.com/otelsessions/otelsessions/internal/traceiter"
 )
 
 type spanKey struct {
@@ -47,14 +48,14 @@ func TestRealRecordingsRandomBatches(t *testing.T) {
 				require.Equal(t, len(spans), sink.SpanCount())
 				ids := map[string]bool{}
 				for _, td := range sink.AllTraces() {
-					forEachSpan(td, func(_ pcommon.Resource, s ptrace.Span) {
+					for _, s := range traceiter.Spans(td) {
 						v, _ := s.Attributes().Get(AttrSessionID)
 						key := spanKey{s.TraceID(), s.SpanID(), s.Kind()}
 						assert.Equal(t, want[key], v.Str(), "span %s", s.SpanID())
 						if v.Str() != "" {
 							ids[v.Str()] = true
 						}
-					})
+					}
 				}
 				assert.Equal(t, started, int64(len(ids)), "seed %d", seed)
 			}
@@ -79,14 +80,14 @@ func readWhole(t *testing.T, path string) ([]ptrace.Traces, map[spanKey]string) 
 	want := map[spanKey]string{}
 	eng.ResolveAll(func(tr derive.Trace) {
 		for _, one := range spans {
-			forEachSpan(one, func(_ pcommon.Resource, s ptrace.Span) {
+			for _, s := range traceiter.Spans(one) {
 				if s.TraceID() != tr.ID {
-					return
+					continue
 				}
 				if i, ok := sessionIndex(tr, s.SpanID(), s.Kind()); ok {
 					want[spanKey{tr.ID, s.SpanID(), s.Kind()}] = tr.Sessions[i].ID.String()
 				}
-			})
+			}
 		}
 	})
 	return spans, want

@@ -11,6 +11,7 @@ import (
 
 	"github.com/otelsessions/otelsessions/internal/derive"
 	"github.com/otelsessions/otelsessions/internal/sessionid"
+	"github.com/otelsessions/otelsessions/internal/traceiter"
 )
 
 const (
@@ -118,11 +119,11 @@ func (r *resolution) visit(res pcommon.Resource, span ptrace.Span, parents *lazy
 }
 
 // visitAll visits every span of td, all of them the trace's. It returns which stay held, one flag per span
-// in forEachSpan order, or nil when none does.
+// in traceiter.Spans order, or nil when none does.
 func (r *resolution) visitAll(td ptrace.Traces, parents *lazyAncestry, c *counts) []bool {
-	var keep []bool // per span in forEachSpan order, once one span stays held
+	var keep []bool // per span in traceiter.Spans order, once one span stays held
 	k := 0
-	forEachSpan(td, func(res pcommon.Resource, span ptrace.Span) {
+	for res, span := range traceiter.Spans(td) {
 		if r.visit(res, span, parents, c) {
 			if keep == nil {
 				keep = make([]bool, td.SpanCount())
@@ -130,7 +131,7 @@ func (r *resolution) visitAll(td ptrace.Traces, parents *lazyAncestry, c *counts
 			keep[k] = true
 		}
 		k++
-	})
+	}
 	return keep
 }
 
@@ -241,9 +242,9 @@ func ancestry(ts *traceState) ancestryMap {
 
 // addAncestry adds every span of td to parents.
 func addAncestry(parents ancestryMap, td ptrace.Traces) {
-	forEachSpan(td, func(_ pcommon.Resource, span ptrace.Span) {
+	for _, span := range traceiter.Spans(td) {
 		parents[ancestryKey{span.TraceID(), span.SpanID()}] = span.ParentSpanID()
-	})
+	}
 }
 
 // missingAncestor reports whether the walk up from parent, in the given trace, ends at a span that is not in
@@ -310,18 +311,4 @@ func standInTraces(id pcommon.TraceID, standIns []standIn) ptrace.Traces {
 		span.SetFlags(s.flags)
 	}
 	return td
-}
-
-func forEachSpan(td ptrace.Traces, fn func(pcommon.Resource, ptrace.Span)) {
-	rss := td.ResourceSpans()
-	for i := range rss.Len() {
-		rs := rss.At(i)
-		sss := rs.ScopeSpans()
-		for j := range sss.Len() {
-			spans := sss.At(j).Spans()
-			for k := range spans.Len() {
-				fn(rs.Resource(), spans.At(k))
-			}
-		}
-	}
 }

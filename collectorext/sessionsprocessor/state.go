@@ -7,6 +7,8 @@ import (
 	"github.com/google/uuid"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelsessions/otelsessions/internal/traceiter"
 )
 
 // maxStandIns bounds the forwarded spans remembered per trace for its late spans.
@@ -206,19 +208,12 @@ func splitByTrace(td ptrace.Traces) []tracePart {
 func singleTrace(td ptrace.Traces) (pcommon.TraceID, bool) {
 	var id pcommon.TraceID
 	seen := false
-	rss := td.ResourceSpans()
-	for i := range rss.Len() {
-		sss := rss.At(i).ScopeSpans()
-		for j := range sss.Len() {
-			spans := sss.At(j).Spans()
-			for k := range spans.Len() {
-				tid := spans.At(k).TraceID()
-				if seen && tid != id {
-					return pcommon.TraceID{}, false
-				}
-				id, seen = tid, true
-			}
+	for _, span := range traceiter.Spans(td) {
+		tid := span.TraceID()
+		if seen && tid != id {
+			return pcommon.TraceID{}, false
 		}
+		id, seen = tid, true
 	}
 	return id, seen
 }

@@ -14,6 +14,8 @@ import (
 	zipkinmodel "github.com/openzipkin/zipkin-go/model"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelsessions/otelsessions/internal/traceiter"
 )
 
 // readZipkin reads a JSON array of Zipkin v2 spans with the contrib translator. When the translator
@@ -37,16 +39,9 @@ func (rd *reader) readZipkin(c chunk) {
 
 // hasEmptyTraceID reports whether a span lacks its trace id (Zipkin's decoder lets a missing traceId through).
 func hasEmptyTraceID(td ptrace.Traces) bool {
-	rss := td.ResourceSpans()
-	for i := range rss.Len() {
-		sss := rss.At(i).ScopeSpans()
-		for j := range sss.Len() {
-			spans := sss.At(j).Spans()
-			for k := range spans.Len() {
-				if spans.At(k).TraceID().IsEmpty() {
-					return true
-				}
-			}
+	for _, span := range traceiter.Spans(td) {
+		if span.TraceID().IsEmpty() {
+			return true
 		}
 	}
 	return false
@@ -235,15 +230,8 @@ func withPlainAnnotations(s *zipkinmodel.SpanModel) *zipkinmodel.SpanModel {
 
 // restorePlainAnnotations turns the tag withPlainAnnotations left into span events.
 func restorePlainAnnotations(td ptrace.Traces) {
-	rss := td.ResourceSpans()
-	for i := range rss.Len() {
-		sss := rss.At(i).ScopeSpans()
-		for j := range sss.Len() {
-			spans := sss.At(j).Spans()
-			for k := range spans.Len() {
-				restoreSpanAnnotations(spans.At(k))
-			}
-		}
+	for _, span := range traceiter.Spans(td) {
+		restoreSpanAnnotations(span)
 	}
 }
 
