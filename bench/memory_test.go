@@ -46,10 +46,10 @@ func openSessionsHeap(b *testing.B, s setup) float64 {
 // heap of 20,000 open requests (entry spans started, not ended) with the processor, less the same without
 // it, per request, reported as B/session (target: at most 150).
 func BenchmarkMemorySession(b *testing.B) {
-	with, without := newSetup(b, true), newSetup(b, false)
+	withOS, withoutOS := newSetup(b, with), newSetup(b, without)
 	var sum float64
 	for b.Loop() {
-		sum += openSessionsHeap(b, with) - openSessionsHeap(b, without)
+		sum += openSessionsHeap(b, withOS) - openSessionsHeap(b, withoutOS)
 	}
 	b.ReportMetric(sum/float64(b.N), "B/session")
 }

@@ -115,7 +115,7 @@ benchstat() {
 	(cd "$out" && go run "$BENCHSTAT" "$@")
 }
 {
-	echo "### SDK: with against without otelsessions"
+	echo "### SDK: without otelsessions, with a tag-only processor (the floor), and with otelsessions"
 	echo
 	benchstat -filter '.name:(Request OR RequestSampled OR Children OR Entry)' -col /setup bench.txt
 	echo

@@ -47,29 +47,77 @@ func (discardExporter) Shutdown(context.Context) error { return nil }
 // The table then holds what such a service's would: every span of the last 2 s.
 const benchMaxSpans = 1 << 23
 
+// setupKind is which of the set-ups compared a TracerProvider is.
+type setupKind int
+
+const (
+	// without is the service's TracerProvider alone.
+	without setupKind = iota
+	// tagOnly adds a span processor that only sets one constant session.id on every span as it starts: the
+	// least that any processor whose spans carry session.id (DESIGN.md) costs through the SDK's API, with no
+	// session tracked, counted or derived. It is the floor under sdk_overhead_ratio and child_span_allocs.
+	tagOnly
+	// with adds otelsessions: its processor and its sampler wrapper.
+	with
+)
+
+// sdkSetups are the set-ups each SDK benchmark compares, in the order they run.
+var sdkSetups = []setupKind{without, tagOnly, with}
+
+func (k setupKind) String() string {
+	switch k {
+	case tagOnly:
+		return "tagonly"
+	case with:
+		return "with"
+	default:
+		return "without"
+	}
+}
+
+// tagProcessor is the tagOnly set-up's span processor.
+type tagProcessor struct{}
+
+// constSessionID is the attribute tagProcessor sets, passed as a slice of its own so that the call allocates
+// no variadic argument (the otelsessions processor passes its sessions' attributes the same way).
+var constSessionID = []attribute.KeyValue{processor.SessionIDKey.String("6f74656c-7365-5373-696f-6e7300000000")}
+
+func (tagProcessor) OnStart(_ context.Context, s sdktrace.ReadWriteSpan) {
+	s.SetAttributes(constSessionID...)
+}
+
+func (tagProcessor) OnEnd(sdktrace.ReadOnlySpan) {}
+
+func (tagProcessor) Shutdown(context.Context) error { return nil }
+
+func (tagProcessor) ForceFlush(context.Context) error { return nil }
+
 // setup is one TracerProvider under test, and its otelsessions processor when it has one.
 type setup struct {
 	tp *sdktrace.TracerProvider
 	p  *processor.Processor
 }
 
-// newSetup returns the TracerProvider of the README's set-up, with the otelsessions processor and its
-// sampler wrapper when with is true, and without both otherwise. Both sample every trace and send their
+// newSetup returns the TracerProvider of the README's set-up of kind k: with the otelsessions processor and
+// its sampler wrapper, with the tag-only processor, or without either. All sample every trace and send their
 // spans to the same batcher with a discarding exporter, as a service's exporter would get them.
-func newSetup(b *testing.B, with bool) setup {
+func newSetup(b *testing.B, k setupKind) setup {
 	b.Helper()
-	return newSampledSetup(b, with, sdktrace.ParentBased(sdktrace.AlwaysSample()))
+	return newSampledSetup(b, k, sdktrace.ParentBased(sdktrace.AlwaysSample()))
 }
 
-// newSampledSetup is newSetup with base as the sampler (wrapped by the processor's when with is true).
-func newSampledSetup(b *testing.B, with bool, base sdktrace.Sampler) setup {
+// newSampledSetup is newSetup with base as the sampler (wrapped by the processor's in the with set-up).
+func newSampledSetup(b *testing.B, k setupKind, base sdktrace.Sampler) setup {
 	b.Helper()
 	opts := []sdktrace.TracerProviderOption{sdktrace.WithResource(benchResource)}
 	var p *processor.Processor
-	if with {
+	switch k {
+	case with:
 		p = processor.New(processor.WithSink(discardSink{}), processor.WithMaxSpans(benchMaxSpans))
 		opts = append(opts, sdktrace.WithSampler(p.Sampler(base)), sdktrace.WithSpanProcessor(p))
-	} else {
+	case tagOnly:
+		opts = append(opts, sdktrace.WithSampler(base), sdktrace.WithSpanProcessor(tagProcessor{}))
+	default:
 		opts = append(opts, sdktrace.WithSampler(base))
 	}
 	opts = append(opts, sdktrace.WithBatcher(discardExporter{}))
@@ -95,13 +143,6 @@ func reportCPU(b *testing.B, start time.Duration) {
 	}
 }
 
-func setupName(with bool) string {
-	if with {
-		return "with"
-	}
-	return "without"
-}
-
 // request runs one request: an entry SERVER span and children spans below it; when exception is true, the
 // fifth child (or the last, with fewer) records an error as an exception event.
 func request(ctx context.Context, tracer trace.Tracer, children int, exception bool) {
@@ -117,11 +158,12 @@ func request(ctx context.Context, tracer trace.Tracer, children int, exception b
 }
 
 // BenchmarkRequest measures one request of an entry SERVER span, 9 children and one exception event, with
-// and without otelsessions: sdk_overhead_ratio is with / without.
+// and without otelsessions and with the tag-only processor: sdk_overhead_ratio is with / without, and
+// sdk_tag_floor_ratio tagonly / without.
 func BenchmarkRequest(b *testing.B) {
-	for _, with := range []bool{false, true} {
-		b.Run("setup="+setupName(with), func(b *testing.B) {
-			s := newSetup(b, with)
+	for _, k := range sdkSetups {
+		b.Run("setup="+k.String(), func(b *testing.B) {
+			s := newSetup(b, k)
 			tracer := s.tp.Tracer("bench")
 			ctx := b.Context()
 			b.ReportAllocs()
@@ -140,9 +182,9 @@ func BenchmarkRequest(b *testing.B) {
 // not recorded at all; with it, the sampler wrapper records them (RecordOnly, not exported) so that their
 // sessions count: the price the README names for counting every session.
 func BenchmarkRequestSampled(b *testing.B) {
-	for _, with := range []bool{false, true} {
-		b.Run("setup="+setupName(with), func(b *testing.B) {
-			s := newSampledSetup(b, with, sdktrace.ParentBased(sdktrace.TraceIDRatioBased(0.1)))
+	for _, k := range []setupKind{without, with} {
+		b.Run("setup="+k.String(), func(b *testing.B) {
+			s := newSampledSetup(b, k, sdktrace.ParentBased(sdktrace.TraceIDRatioBased(0.1)))
 			tracer := s.tp.Tracer("bench")
 			ctx := b.Context()
 			b.ReportAllocs()
@@ -159,10 +201,10 @@ func BenchmarkRequestSampled(b *testing.B) {
 // BenchmarkChildren measures a request of an entry span and 1 or 10 children, with and without otelsessions:
 // child_span_allocs is the allocations otelsessions adds for each of the 9 extra children.
 func BenchmarkChildren(b *testing.B) {
-	for _, with := range []bool{false, true} {
+	for _, k := range sdkSetups {
 		for _, n := range []int{1, 10} {
-			b.Run("setup="+setupName(with)+"/children="+strconv.Itoa(n), func(b *testing.B) {
-				s := newSetup(b, with)
+			b.Run("setup="+k.String()+"/children="+strconv.Itoa(n), func(b *testing.B) {
+				s := newSetup(b, k)
 				tracer := s.tp.Tracer("bench")
 				ctx := b.Context()
 				b.ReportAllocs()
@@ -181,9 +223,9 @@ func BenchmarkChildren(b *testing.B) {
 // the allocations otelsessions adds, and with minus without is its cost per session, which
 // vs_bugsnag_ratio sets against BenchmarkBugsnag.
 func BenchmarkEntry(b *testing.B) {
-	for _, with := range []bool{false, true} {
-		b.Run("setup="+setupName(with), func(b *testing.B) {
-			s := newSetup(b, with)
+	for _, k := range sdkSetups {
+		b.Run("setup="+k.String(), func(b *testing.B) {
+			s := newSetup(b, k)
 			tracer := s.tp.Tracer("bench")
 			ctx := b.Context()
 			b.ReportAllocs()

@@ -14,12 +14,16 @@ BenchmarkRequest/setup=without-2   	  100	 20000 ns/op	 10000 cpu-ns/op	 10000 B
 BenchmarkRequest/setup=with-2 100 30000 ns/op 12000 cpu-ns/op 0 dropped 12000 B/op 50 allocs/op
 BenchmarkRequest/setup=without-2   	  100	 22000 ns/op	 10000 cpu-ns/op	 10000 B/op	 38 allocs/op
 BenchmarkRequest/setup=with-2 100 32000 ns/op 12000 cpu-ns/op 0 dropped 12000 B/op 50 allocs/op
+BenchmarkRequest/setup=tagonly-2 100 25000 ns/op 11000 cpu-ns/op 10640 B/op 48 allocs/op
 BenchmarkChildren/setup=without/children=1-2 	 100	 4000 ns/op	 8 allocs/op
 BenchmarkChildren/setup=without/children=10-2	 100	 20000 ns/op	 35 allocs/op
 BenchmarkChildren/setup=with/children=1-2    	 100	 8000 ns/op	 12 allocs/op
+BenchmarkChildren/setup=tagonly/children=1-2 	 100	 5000 ns/op	 10 allocs/op
+BenchmarkChildren/setup=tagonly/children=10-2	 100	 22000 ns/op	 46 allocs/op
 BenchmarkChildren/setup=with/children=10-2   	 100	 30000 ns/op	 48 allocs/op
 BenchmarkEntry/setup=without-2     	  100	 2000 ns/op	 2000 cpu-ns/op	 5 allocs/op
 BenchmarkEntry/setup=with-2        	  100	 5000 ns/op	 4000 cpu-ns/op	 8 allocs/op
+BenchmarkEntry/setup=tagonly-2     	  100	 2500 ns/op	 2200 cpu-ns/op	 6 allocs/op
 BenchmarkBugsnag/StartSession-2    	  100	 1000 ns/op	 1000 cpu-ns/op	 4 allocs/op
 BenchmarkCollector/impl=floor-2    	  100	 1000000 ns/op	 1000000 cpu-ns/op
 BenchmarkCollector/impl=processor-2	  100	 5000000 ns/op	 6000000 cpu-ns/op
@@ -50,13 +54,16 @@ func TestMetrics(t *testing.T) {
 		t.Errorf("median of two runs %v, want 21000", got)
 	}
 	want := map[string]float64{
-		"sdk_overhead_ratio":      1.2,             // CPU time, not the wall time's 1.5
-		"child_span_allocs":       (13 - 4) / 9.0,  // (48-35) - (12-8), over 9
-		"session_allocs":          3,               // 8 - 5
-		"vs_bugsnag_ratio":        2,               // (4000 - 2000) / 1000
-		"collector_vs_floor":      6,               // the slowest, the processor with wait 0
-		"replay_vs_unmarshal":     0.9,             // 9 ms / 10 ms
-		"sdk_overhead_ratio_wall": 31000 / 21000.0, // medians of the wall times
+		"sdk_overhead_ratio":          1.2,             // CPU time, not the wall time's 1.5
+		"child_span_allocs":           (13 - 4) / 9.0,  // (48-35) - (12-8), over 9
+		"session_allocs":              3,               // 8 - 5
+		"vs_bugsnag_ratio":            2,               // (4000 - 2000) / 1000
+		"collector_vs_floor":          6,               // the slowest, the processor with wait 0
+		"replay_vs_unmarshal":         0.9,             // 9 ms / 10 ms
+		"sdk_overhead_ratio_wall":     31000 / 21000.0, // medians of the wall times
+		"sdk_tag_floor_ratio":         1.1,             // 11000 / 10000
+		"child_span_allocs_tag_floor": 1,               // (46-35) - (10-8), over 9
+		"vs_bugsnag_tag_floor":        0.2,             // (2200 - 2000) / 1000
 	}
 	ms := metrics(bench, replay)
 	for _, m := range ms {

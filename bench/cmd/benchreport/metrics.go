@@ -65,6 +65,23 @@ func metrics(bench, replay *results) []metric {
 			what:  "replay's throughput on the largest recording / bare pdata JSON unmarshalling's (wall time)",
 		},
 		{
+			name: "sdk_tag_floor_ratio", format: "%.2f", target: "—", met: nil,
+			value: ratio(cpu, "Request/setup=tagonly", "Request/setup=without"),
+			what: "the floor under sdk_overhead_ratio: the same request with a span processor that only sets one " +
+				"constant session.id on every span (no session tracked), over without",
+		},
+		{
+			name: "child_span_allocs_tag_floor", format: "%.2f", target: "—", met: nil,
+			value: (allocs("Children/setup=tagonly/children=10") - allocs("Children/setup=without/children=10") -
+				(allocs("Children/setup=tagonly/children=1") - allocs("Children/setup=without/children=1"))) / 9,
+			what: "the floor under child_span_allocs: allocations that setting session.id alone adds per child span",
+		},
+		{
+			name: "vs_bugsnag_tag_floor", format: "%.2f", target: "—", met: nil,
+			value: (cpu("Entry/setup=tagonly") - cpu("Entry/setup=without")) / cpu("Bugsnag/StartSession"),
+			what:  "the part of vs_bugsnag_ratio that setting session.id on the entry span alone costs",
+		},
+		{
 			name: "sdk_overhead_ratio_wall", format: "%.2f", target: "≤ 1.05", met: atMost(1.05),
 			value: ratio(wall, "Request/setup=with", "Request/setup=without"),
 			what:  "sdk_overhead_ratio in wall time",
