@@ -26,6 +26,7 @@ BenchmarkEntry/setup=with-2        	  100	 5000 ns/op	 4000 cpu-ns/op	 8 allocs/
 BenchmarkEntry/setup=tagonly-2     	  100	 2500 ns/op	 2200 cpu-ns/op	 6 allocs/op
 BenchmarkBugsnag/StartSession-2    	  100	 1000 ns/op	 1000 cpu-ns/op	 4 allocs/op
 BenchmarkCollector/impl=floor-2    	  100	 1000000 ns/op	 1000000 cpu-ns/op
+BenchmarkCollector/impl=minimal-2	  100	 1200000 ns/op	 1300000 cpu-ns/op
 BenchmarkCollector/impl=processor-2	  100	 5000000 ns/op	 6000000 cpu-ns/op
 BenchmarkCollector/impl=processorDefaultWait-2	  100	 5000000 ns/op	 4000000 cpu-ns/op
 BenchmarkCollector/impl=exporter-2 	  100	 5000000 ns/op	 3000000 cpu-ns/op
@@ -64,6 +65,7 @@ func TestMetrics(t *testing.T) {
 		"sdk_tag_floor_ratio":         1.1,             // 11000 / 10000
 		"child_span_allocs_tag_floor": 1,               // (46-35) - (10-8), over 9
 		"vs_bugsnag_tag_floor":        0.2,             // (2200 - 2000) / 1000
+		"minimal_vs_floor":            1.3,             // CPU time, not the wall time's 1.2
 	}
 	ms := metrics(bench, replay)
 	for _, m := range ms {

@@ -115,6 +115,13 @@ func metrics(bench, replay *results) []metric {
 			what:  "sessions processor, default wait (10 s) and Shutdown forwarding, against the floor (CPU)",
 		},
 		{
+			name: "minimal_vs_floor", format: "%.2f", target: "—", met: nil,
+			value: collector(cpu, "minimal"),
+			what: "a reference point, not a component: the least derivation written plainly (index the batch's " +
+				"spans, walk each up to its SERVER ancestor, set the session.id derived from it), against the " +
+				"floor (CPU)",
+		},
+		{
 			name: "exporter_vs_floor", format: "%.2f", target: "≤ 1.5", met: atMost(1.5),
 			value: collector(cpu, "exporter"), what: "bugsnag exporter's push (derive + count) against the floor (CPU)",
 		},
