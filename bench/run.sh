@@ -14,6 +14,7 @@ set -euo pipefail
 readonly BENCHSTAT=golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
 usage() {
+	echo "bench/run.sh: $1" >&2
 	echo "usage: bench/run.sh [--quick] [--worktree | --commit REV]" >&2
 	exit 2
 }
@@ -21,23 +22,45 @@ usage() {
 quick=false
 worktree=false
 rev=HEAD
+commit_given=false
 while (($# > 0)); do
 	case "$1" in
 	--quick) quick=true ;;
 	--worktree) worktree=true ;;
 	--commit)
-		(($# > 1)) || usage
+		(($# > 1)) || usage "--commit needs a revision"
 		rev="$2"
+		commit_given=true
 		shift
 		;;
-	*) usage ;;
+	*) usage "unknown argument: $1" ;;
 	esac
 	shift
 done
+if [[ "$worktree" == true && "$commit_given" == true ]]; then
+	usage "--worktree and --commit exclude each other: the working tree is not a commit"
+fi
 
 bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "$bench_dir/.." && pwd)"
 cd "$bench_dir"
+
+if ! git -C "$repo_root" rev-parse --quiet --verify "$rev^{commit}" >/dev/null; then
+	echo "bench/run.sh: no such commit in $repo_root: $rev" >&2
+	exit 2
+fi
+
+# The Collector and replay benchmarks read the real recordings beside the checkout. Without them they skip
+# (go test says so only with -v), and their figures are n/a; in CI their absence is a failure.
+recordings="$(cd "$repo_root/.." && pwd)/shared/data/traces"
+if [[ ! -d "$recordings" ]]; then
+	if [[ "${CI:-}" == true ]]; then
+		echo "bench/run.sh: the real trace recordings are missing in CI: $recordings" >&2
+		exit 1
+	fi
+	echo "bench/run.sh: $recordings is absent (a fresh clone has no ../shared): the Collector and replay" \
+		"benchmarks skip, and their figures will read n/a" >&2
+fi
 
 if [[ "$quick" == true ]]; then
 	count=6

@@ -88,6 +88,48 @@ func TestMetricsMissing(t *testing.T) {
 	}
 }
 
+// TestRunWithoutRecordings: where the Collector and replay benchmarks skipped, their figures read n/a, and the
+// report says why.
+func TestRunWithoutRecordings(t *testing.T) {
+	dir := t.TempDir()
+	sdkOnly := sampleBench[:strings.Index(sampleBench, "BenchmarkCollector")]
+	bench, replay := filepath.Join(dir, "bench.txt"), filepath.Join(dir, "replay.txt")
+	if err := os.WriteFile(bench, []byte(sdkOnly), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(replay, nil, 0o600); err != nil { // replay's benchmarks skipped: no result line
+		t.Fatal(err)
+	}
+	o := options{bench: bench, replay: replay, out: filepath.Join(dir, "BENCHMARKS.md"), mode: "quick", count: "2"}
+	if err := run(o); err != nil {
+		t.Fatal(err)
+	}
+	report, err := os.ReadFile(o.out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"collector_vs_floor=n/a replay_vs_unmarshal=n/a\n",
+		"A figure that reads n/a was not measured",
+	} {
+		if !strings.Contains(string(report), want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+}
+
+func TestMediansPrintShort(t *testing.T) {
+	r, err := parse(strings.NewReader("BenchmarkX-2 1 783.2 ns/op\nBenchmarkX-2 1 784 ns/op\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	medians(&b, "t", r)
+	if !strings.Contains(b.String(), "| X | 783.6 ns/op |") {
+		t.Errorf("medians table %q, want 783.6 ns/op", b.String())
+	}
+}
+
 func TestRun(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, text string) string {

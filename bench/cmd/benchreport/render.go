@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -38,6 +39,11 @@ func render(o options, ms []metric, bench, replay, rss *results) (string, error)
 	} else {
 		p("| `rss_growth` | n/a | flat | not measured | 10 million traces: the full run only (not `--quick`) |\n")
 	}
+	if slices.ContainsFunc(ms, func(m metric) bool { return math.IsNaN(m.value) }) {
+		p("\nA figure that reads n/a was not measured: its benchmarks did not run. The Collector and replay " +
+			"benchmarks skip where the real recordings (`../shared/data/traces`) are absent, which bench/run.sh " +
+			"says as it starts.\n")
+	}
 	for _, name := range bench.order {
 		if d, ok := bench.median(name, "dropped"); ok && d > 0 {
 			p("\n**Warning:** in `%s` the processor dropped %.0f span states (median): it did not track every "+
@@ -61,8 +67,9 @@ func render(o options, ms []metric, bench, replay, rss *results) (string, error)
 	p("within 5 minutes on 2 cores\nbench/run.sh --commit REV  # that commit instead of HEAD ")
 	p("(from a git archive copy)\nbench/run.sh --worktree  # the working tree instead of a copy of HEAD\n```\n\n")
 	p("It needs Go and, for the Collector and replay benchmarks, the real recordings in `../shared/data/traces` ")
-	p("(they skip with a message where it is absent). One benchmark alone: `cd bench && go test -run '^$' ")
-	p("-bench 'Request' -benchmem`.\n\n")
+	p("(they skip where it is absent: bench/run.sh says so as it starts, and their figures read n/a; with CI=true ")
+	p("its absence fails the run). One benchmark alone, on the working tree (bench/go.mod points at `../`): ")
+	p("`cd bench && go test -run '^$' -bench '^BenchmarkRequest$' -benchmem`.\n\n")
 	p("## Medians\n\n")
 	medians(&b, "bench/", bench)
 	medians(&b, "internal/replay (run by run.sh from the measured tree)", replay)
@@ -99,7 +106,8 @@ func medians(b *strings.Builder, title string, r *results) {
 		var cells []string
 		for _, u := range r.units(name) {
 			v, _ := r.median(name, u)
-			cells = append(cells, strconv.FormatFloat(v, 'f', -1, 64)+" "+u)
+			// A median of an even count is a mean of two, which may not print short: one decimal is plenty.
+			cells = append(cells, strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64)+" "+u)
 		}
 		fmt.Fprintf(b, "| %s | %s |\n", name, strings.Join(cells, ", "))
 	}
