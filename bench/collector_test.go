@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha1"
 	"io"
+	"iter"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -121,32 +122,39 @@ type ancestryNode struct {
 // under the sessions processor, measured in the same rounds, not a component.
 func minimalDerivation(td ptrace.Traces) {
 	nodes := make(map[ancestryKey]ancestryNode, td.SpanCount())
-	rss := td.ResourceSpans()
-	for i := range rss.Len() {
-		sss := rss.At(i).ScopeSpans()
-		for j := range sss.Len() {
-			spans := sss.At(j).Spans()
-			for k := range spans.Len() {
-				span := spans.At(k)
-				nodes[ancestryKey{span.TraceID(), span.SpanID()}] = ancestryNode{
-					parent: span.ParentSpanID(), entry: span.Kind() == ptrace.SpanKindServer,
-				}
-			}
+	for span := range spansOf(td) {
+		nodes[ancestryKey{span.TraceID(), span.SpanID()}] = ancestryNode{
+			parent: span.ParentSpanID(), entry: span.Kind() == ptrace.SpanKindServer,
 		}
 	}
 	ids := make(map[ancestryKey]string)
-	for i := range rss.Len() {
-		sss := rss.At(i).ScopeSpans()
-		for j := range sss.Len() {
-			spans := sss.At(j).Spans()
-			for k := range spans.Len() {
-				if key, ok := entryOf(nodes, spans.At(k)); ok {
-					id, known := ids[key]
-					if !known {
-						id = derivedID(key).String()
-						ids[key] = id
+	for span := range spansOf(td) {
+		key, ok := entryOf(nodes, span)
+		if !ok {
+			continue
+		}
+		id, known := ids[key]
+		if !known {
+			id = derivedID(key).String()
+			ids[key] = id
+		}
+		span.Attributes().PutStr("session.id", id)
+	}
+}
+
+// spansOf yields every span of td. The bench module uses only the measured module's public API, so that
+// run.sh can measure older commits: it walks spans itself.
+func spansOf(td ptrace.Traces) iter.Seq[ptrace.Span] {
+	return func(yield func(ptrace.Span) bool) {
+		rss := td.ResourceSpans()
+		for i := range rss.Len() {
+			sss := rss.At(i).ScopeSpans()
+			for j := range sss.Len() {
+				spans := sss.At(j).Spans()
+				for k := range spans.Len() {
+					if !yield(spans.At(k)) {
+						return
 					}
-					spans.At(k).Attributes().PutStr("session.id", id)
 				}
 			}
 		}

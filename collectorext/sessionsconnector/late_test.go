@@ -9,19 +9,13 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelsessions/otelsessions/internal/sessionid"
+	"github.com/otelsessions/otelsessions/internal/traceiter"
 )
 
 // tagAll sets session.id on every span of td, as the sessions processor does.
 func tagAll(td ptrace.Traces, id string) ptrace.Traces {
-	rss := td.ResourceSpans()
-	for i := range rss.Len() {
-		sss := rss.At(i).ScopeSpans()
-		for j := range sss.Len() {
-			spans := sss.At(j).Spans()
-			for k := range spans.Len() {
-				spans.At(k).Attributes().PutStr("session.id", id)
-			}
-		}
+	for _, span := range traceiter.Spans(td) {
+		span.Attributes().PutStr("session.id", id)
 	}
 	return td
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/otelsessions/otelsessions/internal/derive"
 	"github.com/otelsessions/otelsessions/internal/realdata"
 	"github.com/otelsessions/otelsessions/internal/tracefile"
+	"github.com/otelsessions/otelsessions/internal/traceiter"
 )
 
 // TestSessionAtIsSessionOf: for every span of every real recording, and for copies of spans and spans
@@ -69,14 +70,7 @@ func TestSessionAtIsSessionOf(t *testing.T) {
 }
 
 func eachSpan(td ptrace.Traces, fn func(ptrace.Span)) {
-	rss := td.ResourceSpans()
-	for i := range rss.Len() {
-		sss := rss.At(i).ScopeSpans()
-		for j := range sss.Len() {
-			spans := sss.At(j).Spans()
-			for k := range spans.Len() {
-				fn(spans.At(k))
-			}
-		}
+	for _, span := range traceiter.Spans(td) {
+		fn(span)
 	}
 }

@@ -8,19 +8,13 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelsessions/otelsessions/internal/sessionid"
+	"github.com/otelsessions/otelsessions/internal/traceiter"
 )
 
 // tagged sets session.id on every span of td.
 func tagged(td ptrace.Traces, id string) ptrace.Traces {
-	rss := td.ResourceSpans()
-	for i := range rss.Len() {
-		sss := rss.At(i).ScopeSpans()
-		for j := range sss.Len() {
-			spans := sss.At(j).Spans()
-			for k := range spans.Len() {
-				spans.At(k).Attributes().PutStr(AttrSessionID, id)
-			}
-		}
+	for _, span := range traceiter.Spans(td) {
+		span.Attributes().PutStr(AttrSessionID, id)
 	}
 	return td
 }

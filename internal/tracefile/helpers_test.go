@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelsessions/otelsessions/internal/traceiter"
 )
 
 // summary is what the tests compare about the traces Read delivered.
@@ -22,24 +24,16 @@ func newSummary() *summary {
 }
 
 func (s *summary) add(td ptrace.Traces) {
-	rss := td.ResourceSpans()
-	for i := range rss.Len() {
-		sss := rss.At(i).ScopeSpans()
-		for j := range sss.Len() {
-			spans := sss.At(j).Spans()
-			for k := range spans.Len() {
-				span := spans.At(k)
-				s.spans++
-				s.traces[span.TraceID().String()] = true
-				s.kinds[span.Kind()]++
-				if span.Status().Code() == ptrace.StatusCodeError {
-					s.errors++
-				}
-				for e := range span.Events().Len() {
-					if span.Events().At(e).Name() == "exception" {
-						s.exceptions++
-					}
-				}
+	for _, span := range traceiter.Spans(td) {
+		s.spans++
+		s.traces[span.TraceID().String()] = true
+		s.kinds[span.Kind()]++
+		if span.Status().Code() == ptrace.StatusCodeError {
+			s.errors++
+		}
+		for e := range span.Events().Len() {
+			if span.Events().At(e).Name() == "exception" {
+				s.exceptions++
 			}
 		}
 	}
@@ -77,15 +71,8 @@ func fileErrors(tb testing.TB, err error) []*Error {
 func allSpans(tds []ptrace.Traces) []ptrace.Span {
 	var out []ptrace.Span
 	for _, td := range tds {
-		rss := td.ResourceSpans()
-		for i := range rss.Len() {
-			sss := rss.At(i).ScopeSpans()
-			for j := range sss.Len() {
-				spans := sss.At(j).Spans()
-				for k := range spans.Len() {
-					out = append(out, spans.At(k))
-				}
-			}
+		for _, span := range traceiter.Spans(td) {
+			out = append(out, span)
 		}
 	}
 	return out

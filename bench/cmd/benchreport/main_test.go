@@ -88,31 +88,44 @@ func TestMetricsMissing(t *testing.T) {
 	}
 }
 
+// report runs the generator with o and returns the report it wrote.
+func report(t *testing.T, o options) string {
+	t.Helper()
+	if err := run(o); err != nil {
+		t.Fatal(err)
+	}
+	out, err := os.ReadFile(o.out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+// writeFile writes text to name in dir and returns its path.
+func writeFile(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // TestRunWithoutRecordings: where the Collector and replay benchmarks skipped, their figures read n/a, and the
 // report says why.
 func TestRunWithoutRecordings(t *testing.T) {
 	dir := t.TempDir()
 	sdkOnly := sampleBench[:strings.Index(sampleBench, "BenchmarkCollector")]
-	bench, replay := filepath.Join(dir, "bench.txt"), filepath.Join(dir, "replay.txt")
-	if err := os.WriteFile(bench, []byte(sdkOnly), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(replay, nil, 0o600); err != nil { // replay's benchmarks skipped: no result line
-		t.Fatal(err)
-	}
-	o := options{bench: bench, replay: replay, out: filepath.Join(dir, "BENCHMARKS.md"), mode: "quick", count: "2"}
-	if err := run(o); err != nil {
-		t.Fatal(err)
-	}
-	report, err := os.ReadFile(o.out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := report(t, options{
+		bench:  writeFile(t, dir, "bench.txt", sdkOnly),
+		replay: writeFile(t, dir, "replay.txt", ""), // replay's benchmarks skipped: no result line
+		out:    filepath.Join(dir, "BENCHMARKS.md"), mode: "quick", count: "2",
+	})
 	for _, want := range []string{
 		"collector_vs_floor=n/a replay_vs_unmarshal=n/a\n",
 		"A figure that reads n/a was not measured",
 	} {
-		if !strings.Contains(string(report), want) {
+		if !strings.Contains(got, want) {
 			t.Errorf("the report lacks %q", want)
 		}
 	}
@@ -132,30 +145,16 @@ func TestMediansPrintShort(t *testing.T) {
 
 func TestRun(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	o := options{
-		bench: write("bench.txt", sampleBench), replay: write("replay.txt", sampleReplay),
+	got := report(t, options{
+		bench: writeFile(t, dir, "bench.txt", sampleBench), replay: writeFile(t, dir, "replay.txt", sampleReplay),
 		out: filepath.Join(dir, "BENCHMARKS.md"), mode: "quick", count: "2",
-	}
-	if err := run(o); err != nil {
-		t.Fatal(err)
-	}
-	report, err := os.ReadFile(o.out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	})
 	for _, want := range []string{
 		"sdk_overhead_ratio=1.20 child_span_allocs=1.00 session_allocs=3 vs_bugsnag_ratio=2.00 " +
 			"collector_vs_floor=6.00 replay_vs_unmarshal=0.90\n",
 		"| `rss_growth` | n/a |",
 	} {
-		if !strings.Contains(string(report), want) {
+		if !strings.Contains(got, want) {
 			t.Errorf("the report lacks %q", want)
 		}
 	}
