@@ -33,24 +33,24 @@ func TestSessionAtIsSessionOf(t *testing.T) {
 			again := ptrace.NewTraces()
 			batches[0].CopyTo(again)
 			n := 0
-			eachSpan(again, func(s ptrace.Span) {
+			for _, s := range traceiter.Spans(again) {
 				if n%2 == 1 {
 					s.SetSpanID(pcommon.SpanID{})
 				}
 				n++
-			})
+			}
 			batches = append(batches, again)
 
 			eng := derive.New(derive.Config{SpanSessions: true})
 			arrived := map[pcommon.TraceID][]derive.SpanRef{}
 			for _, td := range batches {
 				eng.Add(td)
-				eachSpan(td, func(s ptrace.Span) {
+				for _, s := range traceiter.Spans(td) {
 					if !s.SpanID().IsEmpty() {
 						ref := derive.SpanRef{ID: s.SpanID(), Kind: s.Kind()}
 						arrived[s.TraceID()] = append(arrived[s.TraceID()], ref)
 					}
-				})
+				}
 			}
 			checked := 0
 			eng.ResolveAll(func(tr derive.Trace) {
@@ -66,11 +66,5 @@ func TestSessionAtIsSessionOf(t *testing.T) {
 			})
 			assert.Positive(t, checked)
 		})
-	}
-}
-
-func eachSpan(td ptrace.Traces, fn func(ptrace.Span)) {
-	for _, span := range traceiter.Spans(td) {
-		fn(span)
 	}
 }
