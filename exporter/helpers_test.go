@@ -39,7 +39,7 @@ type request struct {
 	Path   string
 	Header http.Header
 	Body   []byte
-	Status int // what the endpoint answered; 0 when it answered nothing
+	Status int // what the endpoint answered; 0 when it answered nothing, or not yet
 }
 
 // fakeBugsnag is a real HTTP server that records every request and answers through respond, which gets the
@@ -86,9 +86,13 @@ func (f *fakeBugsnag) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
+	// The request is recorded before it is answered: a responder that hijacks the connection answers the
+	// client before it returns, and the test may read the requests as soon as the client has its answer.
 	f.mu.Lock()
 	f.counts[r.URL.Path]++
 	n := f.counts[r.URL.Path]
+	i := len(f.reqs)
+	f.reqs = append(f.reqs, request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body})
 	f.mu.Unlock()
 	status := http.StatusAccepted
 	if f.respond != nil {
@@ -97,10 +101,7 @@ func (f *fakeBugsnag) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(status)
 	}
 	f.mu.Lock()
-	f.reqs = append(f.reqs, request{
-		Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body,
-		Status: status,
-	})
+	f.reqs[i].Status = status
 	f.mu.Unlock()
 	select {
 	case f.arrived <- struct{}{}:
