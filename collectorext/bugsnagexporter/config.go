@@ -97,10 +97,17 @@ func checkKey(field string, key configopaque.String, opts []sessionsexporter.Opt
 	return err
 }
 
+// eventBufferSize is how many error events wait for the next flush in each delivery exporter. A Collector
+// gets them in bursts (a batch's whole worth at once, and the sessions processor forwards together the traces
+// it held), larger than the delivery package's default, which is sized for one service's SDK; replay's
+// command line uses the same.
+const eventBufferSize = 10000
+
 // deliveryOptions returns the options of every exporter.Exporter the configuration asks for.
 func (cfg *Config) deliveryOptions(logger *zap.Logger, tlsCfg *tls.Config) []sessionsexporter.Option {
 	opts := []sessionsexporter.Option{
 		sessionsexporter.WithLogger(logger),
+		sessionsexporter.WithEventBufferSize(eventBufferSize),
 		sessionsexporter.WithSummaryInterval(cfg.SummaryInterval),
 		sessionsexporter.WithRetry(sessionsexporter.RetryConfig{
 			Enabled:         cfg.Retry.Enabled,

@@ -151,3 +151,29 @@ func entryTrace(service string, id byte) ptrace.Traces {
 	s.SetEndTimestamp(pcommon.NewTimestampFromTime(now.Add(time.Millisecond)))
 	return td
 }
+
+// TestBurstOfEventsDelivered delivers every error event of one batch that holds more of them than the delivery
+// package's default buffer (1000): a Collector gets its events in bursts, as the sessions processor forwards
+// together the traces it held.
+func TestBurstOfEventsDelivered(t *testing.T) {
+	const n = 3000
+	ctx := t.Context()
+	fb := newFakeBugsnag(t)
+	ex, err := NewFactory().CreateTraces(ctx, exportertest.NewNopSettings(metadata.Type), fb.configFor(testKey))
+	require.NoError(t, err)
+	require.NoError(t, ex.Start(ctx, componenttest.NewNopHost()))
+	td := ptrace.NewTraces()
+	for i := range n {
+		entryTrace("shop", 0).ResourceSpans().MoveAndAppendTo(td.ResourceSpans())
+		s := td.ResourceSpans().At(i).ScopeSpans().At(0).Spans().At(0)
+		s.SetTraceID([16]byte{byte(i), byte(i >> 8), 1})
+		ev := s.Events().AppendEmpty()
+		ev.SetName("exception")
+		ev.Attributes().PutStr("exception.type", "Boom")
+		ev.Attributes().PutStr("exception.message", "burst")
+	}
+	require.NoError(t, ex.ConsumeTraces(ctx, td))
+	require.NoError(t, ex.Shutdown(ctx))
+	assert.Equal(t, int64(n), fb.sessionsOf(testKey))
+	assert.Equal(t, int64(n), fb.eventsOf(testKey))
+}
